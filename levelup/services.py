@@ -1,0 +1,78 @@
+"""Writes on core objects. Keyword-only, one transaction, an audit entry each."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .audit import audit_record
+from .enums import ROLE_TARGET_MODELS, Role
+from .models import RoleGrant, User
+
+
+@transaction.atomic
+def role_grant(
+    *, actor: User | None, user: User, role: str, target: models.Model | None = None
+) -> RoleGrant:
+    """Give `user` the `role` on `target` (nothing for a site administrator).
+
+    Raises ValidationError when the role does not fit the target or is already held.
+    """
+    grant = RoleGrant(user=user, role=role, granted_by=actor if _is_user(actor) else None)
+    if target is not None:
+        expected = ROLE_TARGET_MODELS.get(role)
+        label = f"{target._meta.app_label}.{target._meta.model_name}"
+        if expected != label:
+            raise ValidationError(_("This role cannot be granted on that kind of object."))
+        grant.content_type = ContentType.objects.get_for_model(target)
+        grant.object_id = target.pk
+    grant.full_clean()
+    grant.save()
+    audit_record(
+        actor=actor,
+        action="levelup.role.grant",
+        target=grant,
+        changes={"user": user.email, "role": role, "on": str(target) if target else "site"},
+    )
+    _forget_roles(user)
+    return grant
+
+
+@transaction.atomic
+def role_revoke(*, actor: User | None, grant: RoleGrant) -> RoleGrant:
+    grant = RoleGrant.objects.select_for_update().get(pk=grant.pk)
+    if grant.revoked_at is not None:
+        raise ValidationError(_("This role has already been removed."))
+    grant.revoked_at = timezone.now()
+    grant.revoked_by = actor if _is_user(actor) else None
+    grant.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="levelup.role.revoke",
+        target=grant,
+        changes={"user": grant.user.email, "role": grant.role, "on": str(grant.target or "site")},
+    )
+    _forget_roles(grant.user)
+    return grant
+
+
+@transaction.atomic
+def user_create(*, actor: User | None, email: str, name: str, password: str | None) -> User:
+    user = User(email=User.objects.normalize_email(email).lower(), name=name)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    audit_record(actor=actor, action="levelup.user.create", target=user)
+    return user
+
+
+def _is_user(actor) -> bool:
+    return actor is not None and getattr(actor, "is_authenticated", False)
+
+
+def _forget_roles(user: User) -> None:
+    user.__dict__.pop("role_object_ids", None)
+
+
+__all__ = ["Role", "role_grant", "role_revoke", "user_create"]

