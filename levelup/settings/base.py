@@ -187,7 +187,7 @@ CELERY_BEAT_SCHEDULE = {
 
 SITE_NAME = "LevelUp"
 # Demo sign-in details are shown on the home page only when DEBUG is on.
-DEMO_PASSWORD = "levelup-demo-2026"
+DEMO_PASSWORD = "levelup-demo-2026"  # noqa: S105 -- public by design: demo accounts only
 
 LOGGING = {
     "version": 1,

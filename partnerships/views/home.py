@@ -9,8 +9,7 @@ from django.views.generic import TemplateView
 
 from evidence.selectors import calls_open
 from levelup.selectors import demo_accounts
-
-from ..selectors import partnerships_public
+from partnerships.selectors import partnerships_public
 
 
 class HomeView(TemplateView):

@@ -1,0 +1,122 @@
+"""Fixtures shared across the suite: people in each role, and a real Celery worker."""
+
+import pytest
+from django.test.utils import CaptureQueriesContext
+
+from levelup.enums import Role
+from tests.factories import (
+    BodyFactory,
+    CallForEvidenceFactory,
+    PartnershipFactory,
+    RoleGrantFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def body(db):
+    return BodyFactory()
+
+
+@pytest.fixture
+def call(body):
+    return CallForEvidenceFactory(body=body, open=True)
+
+
+@pytest.fixture
+def partnership(db):
+    return PartnershipFactory()
+
+
+@pytest.fixture
+def anonymous():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
+@pytest.fixture
+def site_admin(db):
+    user = UserFactory(name="Ada Admin")
+    RoleGrantFactory(user=user, role=Role.ADMIN, target=None)
+    return user
+
+
+@pytest.fixture
+def secretariat(body):
+    user = UserFactory(name="Sam Secretariat")
+    RoleGrantFactory(user=user, role=Role.SECRETARIAT, target=body)
+    return user
+
+
+@pytest.fixture
+def reviewer(call):
+    user = UserFactory(name="Rory Reviewer")
+    RoleGrantFactory(user=user, role=Role.REVIEWER, target=call)
+    return user
+
+
+@pytest.fixture
+def connector(partnership):
+    user = UserFactory(name="Connie Connector")
+    RoleGrantFactory(user=user, role=Role.CONNECTOR, target=partnership)
+    return user
+
+
+@pytest.fixture
+def member(partnership):
+    user = UserFactory(name="Mo Member")
+    RoleGrantFactory(user=user, role=Role.MEMBER, target=partnership)
+    return user
+
+
+@pytest.fixture
+def respondent(db):
+    return UserFactory(name="Rosa Respondent")
+
+
+@pytest.fixture
+def assert_max_queries(django_db_blocker):
+    """`with assert_max_queries(n):` fails when the block runs more than n queries.
+
+    pytest-django's `django_assert_num_queries` asserts an exact count; this one suits
+    pages whose count may only go down.
+    """
+    from django.db import connection
+
+    class _Assert:
+        def __init__(self, limit: int):
+            self.limit = limit
+            self.context = CaptureQueriesContext(connection)
+
+        def __enter__(self):
+            self.context.__enter__()
+            return self.context
+
+        def __exit__(self, *exc):
+            self.context.__exit__(*exc)
+            if exc[0] is None:
+                executed = len(self.context.captured_queries)
+                queries = "\n".join(q["sql"] for q in self.context.captured_queries)
+                assert executed <= self.limit, (
+                    f"{executed} queries, expected at most {self.limit}:\n{queries}"
+                )
+
+    return _Assert
+
+
+@pytest.fixture
+def celery_worker_thread(transactional_db):
+    """A real Celery worker, in a thread of this process, on the real Redis broker.
+
+    Each pytest-xdist worker has its own queue (see settings/test.py), so this worker runs
+    only the tasks this test process sends, against this process's test database.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from levelup.celery import app
+
+    with start_worker(
+        app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10
+    ) as worker:
+        yield worker
