@@ -12,8 +12,11 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # Each pytest-xdist worker has its own test database, so it gets its own queue too: a task
 # sent by one worker must be run by that worker's Celery, which sees the same database.
+# LEVELUP_TEST_DB lets several checkouts or people share one PostgreSQL and Redis.
+_run = os.environ.get("LEVELUP_TEST_DB", "")
+DATABASES["default"]["TEST"] = {"NAME": f"test_levelup{_run}"}  # noqa: F405 -- from base
 CELERY_TASK_DEFAULT_QUEUE = (
-    f"{CELERY_TASK_DEFAULT_QUEUE}-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    f"{CELERY_TASK_DEFAULT_QUEUE}-test{_run}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = False
 
