@@ -29,4 +29,7 @@ DJANGO_SECRET_KEY="ci-$(head -c 48 /dev/urandom | base64 | tr -d '/+=' | head -c
 	DJANGO_ALLOWED_HOSTS="levelup.example.org" \
 	"$BIN/python" manage.py check --deploy --fail-level WARNING --settings=levelup.settings.production
 echo "== pytest"
-"$BIN/python" -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@"
+extra=()
+# Locally the test databases are kept between runs (--reuse-db); CI always builds them anew.
+[ -n "${CI:-}" ] && extra+=(--create-db)
+"$BIN/python" -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadfile "${extra[@]}" "$@"
