@@ -28,6 +28,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/", include(account_patterns)),
     path("admin/", admin.site.urls),
+    path("healthz", views.HealthView.as_view(), name="healthz"),
 ]
 
 admin.site.site_header = admin.site.site_title = settings.SITE_NAME

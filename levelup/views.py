@@ -1,16 +1,52 @@
+import logging
+
+from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from .forms import AccountPasswordResetForm, AccountSetPasswordForm, SignInForm
 from .selectors import roles_for_user
 
+logger = logging.getLogger(__name__)
+
+
+@method_decorator(never_cache, name="dispatch")
+class HealthView(View):
+    """For load balancers and container health checks: "ok" once the database answers.
+
+    Public: no sign-in, and the answer reveals nothing about the site.
+    """
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+        except DatabaseError as exc:
+            logger.warning("healthz: the database is unavailable: %s", exc)
+            return HttpResponse("unavailable", status=503, content_type="text/plain; charset=utf-8")
+        return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
 
 class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # LoginView sets `site_name` to the request's host name; the header wants ours.
+        context["site_name"] = settings.SITE_NAME
+        return context
 
 
 class SignOutView(auth_views.LogoutView):
@@ -21,6 +57,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     form_class = AccountPasswordResetForm
     success_url = reverse_lazy("password-reset-sent")
+    # The form would name the site after the request's host name in the email.
+    extra_email_context = {"site_name": settings.SITE_NAME}
 
 
 class PasswordResetSentView(auth_views.PasswordResetDoneView):

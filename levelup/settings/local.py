@@ -6,5 +6,10 @@ from .base import env
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # Development mail is printed unless an SMTP server (e.g. mailpit) is configured.
 EMAIL_BACKEND = env(
-    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+    "DJANGO_EMAIL_BACKEND",
+    default=(
+        "django.core.mail.backends.smtp.EmailBackend"
+        if env.str("EMAIL_HOST", default="")
+        else "django.core.mail.backends.console.EmailBackend"
+    ),
 )

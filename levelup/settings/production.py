@@ -1,54 +1,109 @@
-"""Production: every secret and address comes from the environment; missing ones stop start-up."""
+"""Production: every secret and address comes from the environment (see `.env.example`).
+
+A missing or malformed variable stops start-up with one line naming it, never a traceback,
+and never echoes the value (it may hold a password).
+"""
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlsplit
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403 -- settings modules extend base by design
-from .base import env
+T = TypeVar("T")
+
+_POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql", "psql"}
+_REDIS_SCHEMES = {"redis", "rediss"}
 
 
-def _require(name: str, parse):
-    """Stop the process with one line naming the variable, rather than a traceback."""
+def _require(name: str, parse: Callable[[str], T], example: str) -> T:
+    """The parsed value of `name`; an unset or blank variable counts as missing."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise SystemExit(f"levelup: environment variable {name} is not set; {example}")
     try:
-        value = parse(name)
-    except (ImproperlyConfigured, ValueError, KeyError) as exc:
-        raise SystemExit(
-            f"levelup: environment variable {name} is missing or malformed: {exc}"
-        ) from exc
-    return value
+        return parse(value)
+    except ValueError as exc:
+        raise SystemExit(f"levelup: environment variable {name} is malformed: {exc}") from None
 
 
-def _database(name: str) -> dict:
-    url = env.str(name)
-    config = environ.Env.db_url_config(url)
-    if not str(config.get("ENGINE", "")).endswith("postgresql") or not config.get("NAME"):
-        raise ValueError("expected postgres://user:password@host:port/name")
-    return config
-
-
-def _secret_key(name: str) -> str:
-    value = env.str(name)
+def _secret_key(value: str) -> str:
     if len(value) < 50 or len(set(value)) < 5 or value.startswith("django-insecure"):
-        raise ValueError("use at least 50 random characters")
+        raise ValueError(f"use at least 50 random characters (it has {len(value)})")
     return value
 
+
+def _database(url: str) -> dict:
+    """PostgreSQL only: the app relies on its constraints, locking and full-text search."""
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 -- parsing the port is the check
+    except ValueError:
+        raise ValueError("the port is not a number") from None
+    if parts.scheme not in _POSTGRES_SCHEMES or not parts.path.strip("/"):
+        raise ValueError(
+            "expected postgres://user:password@host:5432/name (levelup runs on PostgreSQL only)"
+        )
+    return environ.Env.db_url_config(url)
+
+
+def _redis(url: str) -> str:
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 -- parsing the port is the check
+    except ValueError:
+        raise ValueError("the port is not a number") from None
+    if parts.scheme not in _REDIS_SCHEMES or not parts.hostname:
+        raise ValueError("expected redis://host:6379/0 (or rediss:// for TLS)")
+    return url
+
+
+def _hosts(value: str) -> list[str]:
+    hosts = [host.strip() for host in value.split(",") if host.strip()]
+    if not hosts:
+        raise ValueError("expected comma-separated host names, e.g. levelup.example.org")
+    return hosts
+
+
+# Checked before base is imported, because base parses DATABASE_URL itself and would stop
+# with a traceback. Read the same .env file base reads first, so both see one environment.
+environ.Env.read_env(Path(__file__).resolve().parent.parent.parent / ".env", overwrite=False)
+_SECRET_KEY = _require(
+    "DJANGO_SECRET_KEY",
+    _secret_key,
+    "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'",
+)
+_DATABASE = _require(
+    "DATABASE_URL", _database, "e.g. postgres://levelup:password@db.internal:5432/levelup"
+)
+_REDIS_URL = _require("REDIS_URL", _redis, "e.g. redis://redis.internal:6379/0")
+_ALLOWED_HOSTS = _require("DJANGO_ALLOWED_HOSTS", _hosts, "e.g. levelup.example.org")
+
+from .base import *  # noqa: E402, F403 -- after the checks above; settings extend base by design
+from .base import env  # noqa: E402 -- see above
 
 DEBUG = False
-SECRET_KEY = _require("DJANGO_SECRET_KEY", _secret_key)
-DATABASES = {"default": _require("DATABASE_URL", _database)}
+SECRET_KEY = _SECRET_KEY
+DATABASES = {"default": _DATABASE}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-REDIS_URL = _require("REDIS_URL", env.str)
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+REDIS_URL = _REDIS_URL
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
-ALLOWED_HOSTS = _require("DJANGO_ALLOWED_HOSTS", env.list)
+ALLOWED_HOSTS = _ALLOWED_HOSTS
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# TLS ends at the reverse proxy, which must set X-Forwarded-Proto (and strip a client's own).
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers and container health checks probe over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -1,0 +1,158 @@
+"""Rules about the code itself, checked by reading it (ast), not by running it.
+
+1. Imports flow one way: levelup (core) <- evidence <- partnerships.
+2. Only levelup/outbox.py sends email; everything else queues it with `outbox_queue`.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# For each app, the first-party apps it must not import.
+FORBIDDEN_IMPORTS = {
+    "levelup": {"evidence", "partnerships"},
+    "evidence": {"partnerships"},
+}
+APPS = ["levelup", "evidence", "partnerships"]
+# The root URLconf is the project's composition root: it wires every app's views together
+# (settings name every app too, but as strings). The rule is for app code.
+COMPOSITION_ROOT = {"levelup/urls.py"}
+OUTBOX = "levelup/outbox.py"
+SENDING_FUNCTIONS = {"send_mail", "send_mass_mail", "mail_admins", "mail_managers"}
+MESSAGE_CLASSES = {"EmailMessage", "EmailMultiAlternatives"}
+
+
+def _python_files(app: str) -> list[Path]:
+    return sorted((ROOT / app).rglob("*.py"))
+
+
+def _imported_modules(tree: ast.AST) -> list[tuple[int, str]]:
+    """Absolute module names imported anywhere in the module (relative imports stay inside)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append((node.lineno, node.module))
+    return found
+
+
+def import_direction_offences(source: str, app: str, filename: str) -> list[str]:
+    forbidden = FORBIDDEN_IMPORTS.get(app, set())
+    return [
+        f"{filename}:{line} imports {module}"
+        for line, module in _imported_modules(ast.parse(source, filename=filename))
+        if module.split(".")[0] in forbidden
+    ]
+
+
+def direct_email_offences(source: str, filename: str) -> list[str]:
+    """Imports of Django's sending functions, their use via `mail.`, and EmailMessage(...)."""
+    offences = []
+    for node in ast.walk(ast.parse(source, filename=filename)):
+        if isinstance(node, ast.ImportFrom) and node.module == "django.core.mail":
+            offences.extend(
+                f"{filename}:{node.lineno} imports django.core.mail.{alias.name}"
+                for alias in node.names
+                if alias.name in SENDING_FUNCTIONS | MESSAGE_CLASSES
+            )
+        elif isinstance(node, ast.Attribute) and node.attr in SENDING_FUNCTIONS:
+            # `mail.send_mail(...)` or `django.core.mail.send_mail(...)`; a method of our own
+            # such as `form.send_mail` is not a module attribute of django.core.mail.
+            if ast.unparse(node.value).split(".")[-1] == "mail":
+                offences.append(f"{filename}:{node.lineno} uses {ast.unparse(node)}")
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if name in MESSAGE_CLASSES:
+                offences.append(f"{filename}:{node.lineno} builds {name}(...)")
+    return offences
+
+
+def test_apps_import_only_in_the_allowed_direction():
+    offences = []
+    for app in FORBIDDEN_IMPORTS:
+        for path in _python_files(app):
+            relative = path.relative_to(ROOT).as_posix()
+            if relative not in COMPOSITION_ROOT:
+                offences.extend(import_direction_offences(path.read_text(), app, relative))
+
+    assert offences == [], "imports flow levelup <- evidence <- partnerships:\n" + "\n".join(
+        offences
+    )
+
+
+def test_only_the_outbox_sends_email():
+    offences = []
+    for app in APPS:
+        for path in _python_files(app):
+            relative = path.relative_to(ROOT).as_posix()
+            if relative != OUTBOX:
+                offences.extend(direct_email_offences(path.read_text(), relative))
+
+    assert offences == [], "queue email with levelup.outbox.outbox_queue:\n" + "\n".join(offences)
+
+
+@pytest.mark.parametrize(
+    ("app", "source", "expected"),
+    [
+        ("levelup", "import evidence.models\n", ["x.py:1 imports evidence.models"]),
+        (
+            "levelup",
+            "from partnerships.selectors import x\n",
+            ["x.py:1 imports partnerships.selectors"],
+        ),
+        (
+            "evidence",
+            "def f():\n    from partnerships import services\n",
+            ["x.py:2 imports partnerships"],
+        ),
+        ("evidence", "from levelup.models import User\n", []),
+        ("partnerships", "from evidence.selectors import calls_open\n", []),
+        ("levelup", "from .models import User\nfrom . import rules\n", []),
+        ("levelup", "import evidence_tools\n", []),
+    ],
+)
+def test_import_checker_flags_only_backward_imports(app, source, expected):
+    assert import_direction_offences(source, app, "x.py") == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "from django.core.mail import send_mail\n",
+            ["x.py:1 imports django.core.mail.send_mail"],
+        ),
+        (
+            "from django.core.mail import send_mass_mail as bulk\n",
+            ["x.py:1 imports django.core.mail.send_mass_mail"],
+        ),
+        (
+            "from django.core import mail\nmail.send_mail('s', 'b', None, ['a@b.c'])\n",
+            ["x.py:2 uses mail.send_mail"],
+        ),
+        (
+            "import django.core.mail\ndjango.core.mail.mail_admins('s', 'b')\n",
+            ["x.py:2 uses django.core.mail.mail_admins"],
+        ),
+        (
+            "from django.core import mail\nmail.EmailMessage(to=['a@b.c']).send()\n",
+            ["x.py:2 builds EmailMessage(...)"],
+        ),
+        (
+            "from django.core.mail import EmailMultiAlternatives\n",
+            ["x.py:1 imports django.core.mail.EmailMultiAlternatives"],
+        ),
+        ("from django.core import mail\nassert len(mail.outbox) == 1\n", []),
+        ("class F:\n    def send_mail(self):\n        self.send_mail()\n", []),
+        ("from levelup.outbox import outbox_queue\n", []),
+    ],
+)
+def test_email_checker_flags_direct_sending(source, expected):
+    assert direct_email_offences(source, "x.py") == expected
