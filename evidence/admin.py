@@ -1,6 +1,31 @@
 from django.contrib import admin
 
-from .models import CallForEvidence
+from .models import Answer, Attachment, CallForEvidence, Question, Section, Submission
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Seen in the admin, changed only through the site's pages (services audit every write)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(CallForEvidence)
@@ -10,3 +35,44 @@ class CallForEvidenceAdmin(admin.ModelAdmin):
     list_select_related = ["body"]
     prepopulated_fields = {"slug": ["title"]}
     search_fields = ["title"]
+
+
+class QuestionInline(ReadOnlyInline):
+    model = Question
+    fields = ["position", "text", "kind", "required"]
+
+
+@admin.register(Section)
+class SectionAdmin(ReadOnlyAdmin):
+    list_display = ["title", "call", "position"]
+    list_select_related = ["call"]
+    inlines = [QuestionInline]
+
+
+class AnswerInline(ReadOnlyInline):
+    model = Answer
+    fields = ["question", "text", "values"]
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    # The file itself is private: no URL, read through the permission-checked view only.
+    fields = ["original_name", "kind", "size_bytes", "status", "flag_reason"]
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "call", "status", "respondent_name", "channel", "submitted_at"]
+    list_filter = ["status", "channel", "call"]
+    list_select_related = ["call"]
+    search_fields = ["reference", "respondent_name", "organisation_name"]
+    exclude = ["continue_token_hash"]
+    inlines = [AnswerInline, AttachmentInline]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "submission", "kind", "size_bytes", "status"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["submission"]
+    exclude = ["file", "extracted_text"]

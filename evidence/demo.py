@@ -1,53 +1,525 @@
-"""The evidence part of the demo data. Idempotent."""
+"""The evidence part of the demo data, written in our own words. Idempotent.
 
-from datetime import timedelta
+Two calls of the Place Taskforce: the closed "role of business in place-based regeneration"
+with seven questions and sixty responses from every kind of respondent, and an open call on
+skills in coastal towns, so that the respondent journey can be tried.
+"""
+
+import random
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import slugify
 
 from levelup.demo import demo_user, ensure_grant
-from levelup.enums import Role
-from levelup.models import Body
+from levelup.enums import BusinessSize, OrganisationType, Role
+from levelup.models import Body, Place
 
-from .enums import CallStatus
-from .models import CallForEvidence
+from .enums import (
+    CallStatus,
+    PublicationPreference,
+    QuestionKind,
+    RespondingAs,
+    ScaleValue,
+    SubmissionStatus,
+)
+from .models import Answer, CallForEvidence, Question, ReferenceCounter, Section, Submission
+
+B = OrganisationType.BUSINESS
+LA = OrganisationType.LOCAL_AUTHORITY
+
+CLOSED_CALL = {
+    "title": "The role of business in place-based regeneration",
+    "summary": (
+        "How can businesses of every size work with councils and communities to improve the "
+        "places where they operate? We asked businesses, councils, community groups, "
+        "universities and parliamentarians."
+    ),
+    "background": (
+        "<p>Many towns have seen their high streets empty and their young people leave. "
+        "Businesses are part of these places: they employ local people, buy from local "
+        "suppliers and often care about the town they grew up in.</p>"
+        "<p>The Place Taskforce wants to understand what business already does for the "
+        "places it is part of, what gets in the way, and what would help business, councils "
+        "and communities to agree a shared plan and stick to it.</p>"
+    ),
+    "who_should_respond": (
+        "Businesses of every size, councils and combined authorities, community and "
+        "voluntary groups, universities and colleges, MPs and peers, and anyone with "
+        "experience of local partnerships."
+    ),
+    "guidance": (
+        "Answer the questions that matter to you; only two are required. Short, concrete "
+        "examples help us most. You can attach a report if you have one."
+    ),
+    "privacy_notice": (
+        "The Place Taskforce uses your response to write its report. We keep responses for "
+        "two years after the report is published, then delete them. We only publish your "
+        "response if you allow it, and never publish your email address."
+    ),
+    "publication_policy": (
+        "We will publish responses whose authors agreed, after removing personal details "
+        "about other people. Responses from organisations are published with the "
+        "organisation's name unless you ask us not to."
+    ),
+    "reference_prefix": "PTF",
+    "contact_email": "taskforce@levelup.example",
+    "word_limit": 500,
+}
+
+CLOSED_SECTIONS = [
+    (
+        "Your involvement",
+        "A little about how you are involved in the place where you work or live.",
+        [
+            (
+                QuestionKind.SINGLE_CHOICE,
+                "How involved is your organisation in regenerating the place where it operates?",
+                False,
+                ["Very involved", "Somewhat involved", "Not involved yet"],
+                "",
+            ),
+            (
+                QuestionKind.LONG_TEXT,
+                "What does business contribute to regeneration in your place today? "
+                "Please give examples.",
+                True,
+                [],
+                "Think of jobs, training, buying locally, volunteering, space and money.",
+            ),
+        ],
+    ),
+    (
+        "Barriers and what works",
+        "",
+        [
+            (
+                QuestionKind.MULTIPLE_CHOICE,
+                "What stops businesses from doing more? Choose all that apply.",
+                False,
+                [
+                    "Lack of time",
+                    "Not knowing who to talk to",
+                    "No clear local plan",
+                    "Cost",
+                    "Council processes",
+                ],
+                "",
+            ),
+            (
+                QuestionKind.LONG_TEXT,
+                "What has worked well when business, the council and community groups "
+                "worked together?",
+                True,
+                [],
+                "",
+            ),
+            (
+                QuestionKind.SCALE,
+                "Our council makes it easy for businesses to take part in local plans.",
+                False,
+                [],
+                "",
+            ),
+        ],
+    ),
+    (
+        "Looking ahead",
+        "",
+        [
+            (
+                QuestionKind.LONG_TEXT,
+                "What should national government change to help business play its part?",
+                False,
+                [],
+                "",
+            ),
+            (
+                QuestionKind.NUMBER,
+                "Roughly how many people does your organisation employ in the place?",
+                False,
+                [],
+                "An estimate is fine.",
+            ),
+        ],
+    ),
+]
+
+OPEN_CALL = {
+    "title": "Skills and young people in coastal towns",
+    "summary": (
+        "What stops young people in coastal towns from getting the skills local employers "
+        "need, and what has worked where you live?"
+    ),
+    "background": (
+        "<p>Coastal towns often have fewer routes into skilled work than inland cities. "
+        "We want to hear from young people, parents, employers, colleges and councils about "
+        "what makes a difference.</p>"
+    ),
+    "who_should_respond": "Anyone who lives, learns or works in a coastal town.",
+    "guidance": "Tell us in your own words. Examples from your own town help most.",
+    "privacy_notice": (
+        "We use your response to write our report and keep it for two years after the "
+        "report is published. We publish it only if you allow it."
+    ),
+    "publication_policy": "We publish responses whose authors agreed, without email addresses.",
+    "reference_prefix": "SYP",
+    "contact_email": "taskforce@levelup.example",
+    "word_limit": 400,
+}
+
+OPEN_SECTIONS = [
+    (
+        "Your experience",
+        "",
+        [
+            (
+                QuestionKind.LONG_TEXT,
+                "What makes it hard for young people in your town to get the skills "
+                "employers need?",
+                True,
+                [],
+                "",
+            ),
+            (
+                QuestionKind.SCALE,
+                "Young people in my town know which local employers are hiring.",
+                False,
+                [],
+                "",
+            ),
+        ],
+    ),
+    (
+        "What works",
+        "",
+        [
+            (
+                QuestionKind.LONG_TEXT,
+                "Tell us about a scheme, course or employer that has made a difference.",
+                False,
+                [],
+                "",
+            ),
+            (
+                QuestionKind.FILE,
+                "Attach a report or case study",
+                False,
+                [],
+                "If you have written something already, attach it here.",
+            ),
+        ],
+    ),
+]
+
+# Respondents of the closed call: (name or organisation, type, size, place slug).
+RESPONDENTS = [
+    ("Promenade Print Co.", B, BusinessSize.MICRO, "blackpool"),
+    ("Golden Mile Rock Shop", B, BusinessSize.MICRO, "blackpool"),
+    ("Tower Street Bakery", B, BusinessSize.MICRO, "blackpool"),
+    ("Fenland Fresh Produce", B, BusinessSize.SMALL, "wisbech"),
+    ("Nene Quay Joinery", B, BusinessSize.SMALL, "wisbech"),
+    ("Market Place Opticians", B, BusinessSize.MICRO, "wisbech"),
+    ("Aire Valley Engineering", B, BusinessSize.MEDIUM, "bradford"),
+    ("Little Germany Lofts", B, BusinessSize.SMALL, "bradford"),
+    ("Pennine Textiles Group", B, BusinessSize.LARGE, "bradford"),
+    ("Northern Lights Energy plc", B, BusinessSize.LARGE, "blackpool"),
+    ("Fylde Coast Logistics", B, BusinessSize.MEDIUM, "blackpool"),
+    ("Isle of Ely Growers", B, BusinessSize.MEDIUM, "wisbech"),
+    ("Bradford Curry Kitchen", B, BusinessSize.SMALL, "bradford"),
+    ("Seafront Hotels Ltd", B, BusinessSize.MEDIUM, "blackpool"),
+    ("National Grocers plc", B, BusinessSize.LARGE, ""),
+    ("Wool Exchange Coffee", B, BusinessSize.MICRO, "bradford"),
+    ("Blackpool Council", LA, "", "blackpool"),
+    ("Fenland District Council", LA, "", "wisbech"),
+    ("City of Bradford Metropolitan District Council", LA, "", "bradford"),
+    ("Cambridgeshire County Council", LA, "", "wisbech"),
+    ("Lancashire Combined Authority", OrganisationType.COMBINED_AUTHORITY, "", "blackpool"),
+    ("West Yorkshire Combined Authority", OrganisationType.COMBINED_AUTHORITY, "", "bradford"),
+    ("Wisbech Community Larder", OrganisationType.COMMUNITY, "", "wisbech"),
+    ("Manningham Youth Trust", OrganisationType.COMMUNITY, "", "bradford"),
+    ("Revoe Residents' Association", OrganisationType.COMMUNITY, "", "blackpool"),
+    ("Fenland Volunteer Centre", OrganisationType.COMMUNITY, "", "wisbech"),
+    ("Bradford Credit Union", OrganisationType.COMMUNITY, "", "bradford"),
+    ("Claremont Community Garden", OrganisationType.COMMUNITY, "", "blackpool"),
+    ("Fylde Coast College", OrganisationType.EDUCATION, "", "blackpool"),
+    ("University of the Pennines", OrganisationType.EDUCATION, "", "bradford"),
+    ("College of West Anglia", OrganisationType.EDUCATION, "", "wisbech"),
+    ("Centre for Towns Research", OrganisationType.EDUCATION, "", ""),
+    ("Coastal Towns Commission", OrganisationType.PUBLIC_BODY, "", "blackpool"),
+    ("Office of the Member for Wisbech", OrganisationType.PARLIAMENTARIAN, "", "wisbech"),
+    ("Office of the Member for Blackpool North", OrganisationType.PARLIAMENTARIAN, "", "blackpool"),
+    ("Office of the Member for Bradford East", OrganisationType.PARLIAMENTARIAN, "", "bradford"),
+    ("Friends of Lister Park", OrganisationType.OTHER, "", "bradford"),
+    ("Blackpool Chamber of Commerce", OrganisationType.OTHER, "", "blackpool"),
+    ("Wisbech Town Centre Partnership", OrganisationType.OTHER, "", "wisbech"),
+    ("Federation of Small Firms, North", OrganisationType.OTHER, "", ""),
+]
+INDIVIDUALS = [
+    ("Aisha Rahman", "bradford"),
+    ("Tom Barker", "blackpool"),
+    ("Gwen Lloyd", "wisbech"),
+    ("Mohammed Iqbal", "bradford"),
+    ("Sarah Whitworth", "blackpool"),
+    ("Dan Kowalski", "wisbech"),
+    ("Priya Shah", "bradford"),
+    ("Graham Holt", "blackpool"),
+    ("Ellen McCarthy", ""),
+    ("Joe Pearson", "wisbech"),
+    ("Nadia Hussain", "bradford"),
+    ("Kevin Armitage", "blackpool"),
+    ("Ruth Osei", "bradford"),
+    ("Callum Reid", ""),
+    ("Megan Fairclough", "blackpool"),
+    ("Stanislav Nowak", "wisbech"),
+    ("Hannah Brook", "bradford"),
+    ("Peter Lomax", "blackpool"),
+    ("Imogen Tate", "wisbech"),
+    ("Lewis Grant", "bradford"),
+]
+
+CONTRIBUTIONS = {
+    B: [
+        "We take on two apprentices a year from the local college and most of them stay with us.",
+        "We buy our supplies from firms within twenty miles wherever we can.",
+        "Our staff volunteer a day a year each, mostly with the food bank and the park friends.",
+        "We opened our meeting room to community groups free of charge in the evenings.",
+        "We sponsor the town's summer festival and pay for its stewards.",
+        "We moved our head office back into the town centre so our staff use the shops at lunch.",
+    ],
+    "public": [
+        "The council brings employers into the town deal board and its sub-groups.",
+        "We broker work placements between schools and larger employers.",
+        "Business rates relief has kept a dozen shops open on the high street.",
+        "Our regeneration team meets the chamber of commerce every month.",
+    ],
+    "community": [
+        "Local firms give us surplus food, vans at weekends and the odd volunteer day.",
+        "A builders' merchant donated materials to rebuild our community hall.",
+        "Businesses mentor the young people who come to our youth club.",
+        "A bank branch lets us run money advice sessions in its back office.",
+    ],
+    "other": [
+        "From what I see, the biggest employers do the most, but small shops are the heart of it.",
+        "Businesses here give money to good causes but rarely join the conversation about plans.",
+        "Our research finds local firms spend far more locally than national chains do.",
+        "Firms are willing, but nobody asks them until the plan is already written.",
+    ],
+}
+WHAT_WORKED = [
+    "A named person at the council who answered the phone made all the difference.",
+    "A shared list of what each partner needed and could offer, kept up to date, worked well.",
+    "A neutral broker who was neither council nor business got people round one table.",
+    "Small, visible wins first (cleaning up one street) built trust for the bigger plans.",
+    "Meeting in the community centre rather than the town hall brought different people in.",
+    "Agreeing one goal for the whole town, and writing it down, stopped the arguments.",
+    "Regular updates on what had been delivered kept businesses interested.",
+    "Honestly, nothing has worked well yet: meetings happen, then nothing changes.",
+]
+NATIONAL = [
+    "Funding that lasts longer than one year, so partnerships can plan.",
+    "Fewer competitive bidding rounds; they reward councils with bid writers, not need.",
+    "Let councils keep more of the business rates growth they help create.",
+    "Recognise business time and in-kind support as match funding.",
+    "Publish simple data on each place so partners agree on the facts.",
+    "",
+]
+FIRST_NAMES = ["Alex", "Bernadette", "Chris", "Deepa", "Eamon", "Fatima", "George", "Helen"]
+LAST_NAMES = ["Ashworth", "Begum", "Clarke", "Dawson", "Evans", "Farrow", "Gill", "Hartley"]
+BARRIERS = [
+    "Lack of time",
+    "Not knowing who to talk to",
+    "No clear local plan",
+    "Cost",
+    "Council processes",
+]
+INVOLVEMENT = ["Very involved", "Somewhat involved", "Not involved yet"]
+
+
+def _call(body: Body, slug: str, values: dict, status: str, opens_at, closes_at) -> CallForEvidence:
+    call, _created = CallForEvidence.objects.update_or_create(
+        slug=slug,
+        defaults={
+            **values,
+            "body": body,
+            "status": status,
+            "opens_at": opens_at,
+            "closes_at": closes_at,
+        },
+    )
+    return call
+
+
+def _questions(call: CallForEvidence, sections: list) -> list[Question]:
+    questions = []
+    for s_pos, (title, description, items) in enumerate(sections):
+        section, _ = Section.objects.update_or_create(
+            call=call, title=title, defaults={"description": description, "position": s_pos}
+        )
+        for q_pos, (kind, text, required, choices, help_text) in enumerate(items):
+            question, _ = Question.objects.update_or_create(
+                call=call,
+                text=text,
+                defaults={
+                    "section": section,
+                    "kind": kind,
+                    "required": required,
+                    "choices": choices,
+                    "help_text": help_text,
+                    "position": q_pos,
+                },
+            )
+            questions.append(question)
+    return questions
+
+
+def _respondent_rows() -> list[dict]:
+    rows = []
+    for name, kind, size, place in RESPONDENTS:
+        rows.append(
+            {
+                "respondent_name": "",
+                "responding_as": RespondingAs.ORGANISATION,
+                "organisation_name": name,
+                "organisation_type": kind,
+                "organisation_size": size,
+                "place": place,
+            }
+        )
+    for name, place in INDIVIDUALS:
+        rows.append(
+            {
+                "respondent_name": name,
+                "responding_as": RespondingAs.INDIVIDUAL,
+                "organisation_name": "",
+                "organisation_type": "",
+                "organisation_size": "",
+                "place": place,
+            }
+        )
+    return rows
+
+
+def _pool(kind: str) -> list[str]:
+    if kind == B:
+        return CONTRIBUTIONS[B]
+    if kind in (LA, OrganisationType.COMBINED_AUTHORITY, OrganisationType.PUBLIC_BODY):
+        return CONTRIBUTIONS["public"]
+    if kind == OrganisationType.COMMUNITY:
+        return CONTRIBUTIONS["community"]
+    return CONTRIBUTIONS["other"]
+
+
+def _answers(rng: random.Random, row: dict, place_name: str, questions: list[Question]):
+    involvement, contribution, barriers, worked, scale, national, staff = questions
+    pool = _pool(row["organisation_type"])
+    where = f"In {place_name}, " if place_name else ""
+    text = where + " ".join(rng.sample(pool, k=2))
+    values = {
+        involvement: {"text": rng.choice(INVOLVEMENT)},
+        contribution: {"text": text},
+        barriers: {"values": sorted(rng.sample(BARRIERS, k=rng.randint(1, 3)))},
+        worked: {"text": " ".join(rng.sample(WHAT_WORKED, k=2))},
+        scale: {"text": rng.choice(list(ScaleValue.values))},
+        national: {"text": rng.choice(NATIONAL)},
+    }
+    if row["organisation_type"] == B:
+        sizes = {"micro": (2, 9), "small": (10, 49), "medium": (50, 249), "large": (250, 2000)}
+        low, high = sizes[row["organisation_size"]]
+        values[staff] = {"text": str(rng.randint(low, high))}
+    return values
+
+
+def _submissions(call: CallForEvidence, questions: list[Question], opened: datetime) -> None:
+    """Sixty responses over the six weeks the call was open: 55 sent, 2 withdrawn, 3 drafts."""
+    rng = random.Random(2021)  # noqa: S311 -- repeatable demo text, not security
+    places = {p.slug: p for p in Place.objects.all()}
+    rows = _respondent_rows()
+    rng.shuffle(rows)
+    number = Submission.objects.filter(call=call).aggregate(n=Max("number"))["n"] or 0
+    for index, row in enumerate(rows, start=1):
+        key = f"demo-{index:02d}"
+        if Submission.objects.filter(call=call, import_key=key).exists():
+            continue
+        place = places.get(row.pop("place"))
+        if not row["respondent_name"]:
+            row["respondent_name"] = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        started = opened + timedelta(days=rng.randint(0, 40), hours=rng.randint(8, 20))
+        status = SubmissionStatus.SUBMITTED
+        if index > 57:
+            status = SubmissionStatus.DRAFT
+        elif index > 55:
+            status = SubmissionStatus.WITHDRAWN
+        slug = row["organisation_name"] or row["respondent_name"]
+        submission = Submission(
+            call=call,
+            import_key=key,
+            created_at=started,
+            respondent_email=f"{_email_name(slug)}@example.org",
+            place=place,
+            publication_preference=rng.choice(list(PublicationPreference.values)),
+            consent_version=call.privacy_notice_version,
+            consented_at=started,
+            status=status,
+            **row,
+        )
+        if status != SubmissionStatus.DRAFT:
+            number += 1
+            submission.number = number
+            submission.reference = f"{call.reference_prefix}{number:04d}"
+            submission.submitted_at = started + timedelta(hours=rng.randint(1, 72))
+        if status == SubmissionStatus.WITHDRAWN:
+            submission.withdrawn_at = submission.submitted_at + timedelta(days=2)
+        submission.full_clean()
+        submission.save()
+        answers = _answers(rng, row, place.name if place else "", questions)
+        Answer.objects.bulk_create(
+            Answer(
+                submission=submission,
+                question=q,
+                text=v.get("text", ""),
+                values=v.get("values", []),
+            )
+            for q, v in answers.items()
+            if v.get("text") or v.get("values")
+        )
+    ReferenceCounter.objects.update_or_create(call=call, defaults={"last_number": number})
+
+
+def _email_name(text: str) -> str:
+    return slugify(text)[:40].strip("-").replace("-", ".")
 
 
 @transaction.atomic
 def load_evidence() -> None:
     body = Body.objects.get(slug="place-taskforce")
     now = timezone.now()
-    closed, _ = CallForEvidence.objects.get_or_create(
-        slug="role-of-business-in-place-based-regeneration",
-        defaults={
-            "body": body,
-            "title": "The role of business in place-based regeneration",
-            "summary": (
-                "How can businesses of every size work with councils and communities to "
-                "improve the places where they operate? We asked businesses, councils, "
-                "community groups, universities and parliamentarians."
-            ),
-            "reference_prefix": "PTF",
-            "contact_email": "taskforce@levelup.example",
-            "opens_at": now - timedelta(days=120),
-            "closes_at": now - timedelta(days=60),
-            "status": CallStatus.CLOSED,
-        },
+    existing = CallForEvidence.objects.filter(
+        slug="role-of-business-in-place-based-regeneration"
+    ).first()
+    # Keep the dates of an earlier run, so running the demo twice changes nothing.
+    opened = existing.opens_at if existing else now - timedelta(days=120)
+    closed = _call(
+        body,
+        "role-of-business-in-place-based-regeneration",
+        CLOSED_CALL,
+        CallStatus.CLOSED,
+        opened,
+        opened + timedelta(days=60),
     )
-    CallForEvidence.objects.get_or_create(
-        slug="skills-and-young-people-in-coastal-towns",
-        defaults={
-            "body": body,
-            "title": "Skills and young people in coastal towns",
-            "summary": (
-                "What stops young people in coastal towns from getting the skills local "
-                "employers need, and what has worked where you live?"
-            ),
-            "reference_prefix": "SYP",
-            "contact_email": "taskforce@levelup.example",
-            "opens_at": now - timedelta(days=7),
-            "closes_at": now + timedelta(days=45),
-            "status": CallStatus.OPEN,
-        },
+    _submissions(closed, _questions(closed, CLOSED_SECTIONS), opened)
+    existing_open = CallForEvidence.objects.filter(
+        slug="skills-and-young-people-in-coastal-towns"
+    ).first()
+    open_call = _call(
+        body,
+        "skills-and-young-people-in-coastal-towns",
+        OPEN_CALL,
+        CallStatus.OPEN,
+        existing_open.opens_at if existing_open else now - timedelta(days=7),
+        existing_open.closes_at if existing_open else now + timedelta(days=45),
     )
+    _questions(open_call, OPEN_SECTIONS)
     ensure_grant(user=demo_user("reviewer"), role=Role.REVIEWER, target=closed)

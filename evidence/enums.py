@@ -10,3 +10,82 @@ class CallStatus(models.TextChoices):
     ANALYSING = "analysing", _("Analysing")
     PUBLISHED = "published", _("Published")
     ARCHIVED = "archived", _("Archived")
+
+
+# The steps the secretariat takes by hand; opening and closing follow the clock.
+CALL_MANUAL_TRANSITIONS: dict[str, list[str]] = {
+    CallStatus.DRAFT: [CallStatus.SCHEDULED],
+    CallStatus.SCHEDULED: [CallStatus.DRAFT],
+    CallStatus.OPEN: [],
+    CallStatus.CLOSED: [CallStatus.ANALYSING],
+    CallStatus.ANALYSING: [CallStatus.PUBLISHED],
+    CallStatus.PUBLISHED: [CallStatus.ARCHIVED],
+    CallStatus.ARCHIVED: [],
+}
+
+
+class QuestionKind(models.TextChoices):
+    LONG_TEXT = "long_text", _("Long text")
+    SHORT_TEXT = "short_text", _("Short text")
+    SINGLE_CHOICE = "single_choice", _("Single choice")
+    MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+    SCALE = "scale", _("Agree/disagree scale")
+    NUMBER = "number", _("Number")
+    FILE = "file", _("File upload")
+
+
+class ScaleValue(models.TextChoices):
+    STRONGLY_AGREE = "strongly_agree", _("Strongly agree")
+    AGREE = "agree", _("Agree")
+    NEITHER = "neither", _("Neither agree nor disagree")
+    DISAGREE = "disagree", _("Disagree")
+    STRONGLY_DISAGREE = "strongly_disagree", _("Strongly disagree")
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class RespondingAs(models.TextChoices):
+    INDIVIDUAL = "individual", _("As an individual")
+    ORGANISATION = "organisation", _("On behalf of an organisation")
+
+
+class PublicationPreference(models.TextChoices):
+    NAMED = "named", _("Publish my response with my name")
+    ANONYMOUS = "anonymous", _("Publish my response without my name")
+    CONFIDENTIAL = "confidential", _("Do not publish my response (confidential)")
+
+
+class SubmissionChannel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    PAPER = "paper", _("On paper")
+    EMAIL = "email", _("By email")
+    IMPORT = "import", _("Imported from another survey tool")
+
+
+class AttachmentKind(models.TextChoices):
+    PDF = "pdf", _("PDF")
+    DOCX = "docx", _("Word document")
+    ODT = "odt", _("OpenDocument text")
+    TXT = "txt", _("Plain text")
+
+
+class AttachmentStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for text extraction")
+    EXTRACTED = "extracted", _("Text extracted")
+    UNREADABLE = "unreadable", _("Could not be read")
+
+
+class ImportStatus(models.TextChoices):
+    """An import of responses from a CSV or XLSX file (the secretariat's pages)."""
+
+    UPLOADED = "uploaded", _("Uploaded: choose what each column holds")
+    CHECKED = "checked", _("Checked: ready to import")
+    INVALID = "invalid", _("Checked: rows need fixing")
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed: nothing was imported")

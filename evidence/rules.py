@@ -1,6 +1,6 @@
 import rules
 
-from levelup.rules import always_allow, is_site_admin
+from levelup.rules import always_allow, has_any_secretariat_role, is_site_admin
 
 
 @rules.predicate
@@ -24,5 +24,42 @@ def is_call_public(user, call) -> bool:
 
 can_manage_call = is_site_admin | is_call_secretariat
 can_view_call = is_call_public | can_manage_call | is_call_reviewer
+can_create_call = is_site_admin | has_any_secretariat_role
+
+
+@rules.predicate
+def can_view_section(user, obj) -> bool:
+    return obj is not None and can_view_call.test(user, obj.call)
+
+
+@rules.predicate
+def can_manage_section(user, obj) -> bool:
+    return obj is not None and can_manage_call.test(user, obj.call)
+
+
+@rules.predicate
+def is_submission_owner(user, submission) -> bool:
+    if submission is None or not (user and user.is_authenticated):
+        return False
+    return submission.user_id == user.pk
+
+
+@rules.predicate
+def is_submission_secretariat(user, submission) -> bool:
+    return submission is not None and can_manage_call.test(user, submission.call)
+
+
+@rules.predicate
+def is_submission_reviewer(user, submission) -> bool:
+    if submission is None or not (user and user.is_authenticated):
+        return False
+    return submission.call_id in user.reviewer_call_ids and not submission.is_draft
+
+
+can_view_submission = is_submission_owner | is_submission_secretariat | is_submission_reviewer
+can_manage_submission = is_submission_secretariat
+
+rules.add_perm("evidence.create_call", can_create_call)
+rules.add_perm("evidence.manage_call", can_manage_call)
 
 __all__ = ["always_allow", "can_manage_call", "can_view_call"]

@@ -1,14 +1,18 @@
 """Reads that decide what a user may see of calls and evidence."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from levelup.models import User
 
-from .enums import CallStatus
-from .models import CallForEvidence
+from .answers import answer_problems
+from .enums import CallStatus, QuestionKind, RespondingAs, SubmissionStatus
+from .models import Answer, Attachment, CallForEvidence, Question, Section, Submission
 
 
 def calls_open(*, now: datetime | None = None) -> QuerySet[CallForEvidence]:
@@ -25,6 +29,37 @@ def calls_open(*, now: datetime | None = None) -> QuerySet[CallForEvidence]:
     )
 
 
+def calls_upcoming(*, now: datetime | None = None) -> QuerySet[CallForEvidence]:
+    now = now or timezone.now()
+    return (
+        CallForEvidence.objects.filter(
+            status__in=[CallStatus.SCHEDULED, CallStatus.OPEN], opens_at__gt=now
+        )
+        .select_related("body")
+        .order_by("opens_at", "title")
+    )
+
+
+def calls_closed(*, now: datetime | None = None) -> QuerySet[CallForEvidence]:
+    """Calls no longer taking evidence: closed by the clock or moved on by the secretariat."""
+    now = now or timezone.now()
+    return (
+        CallForEvidence.objects.filter(
+            Q(status__in=[CallStatus.SCHEDULED, CallStatus.OPEN], closes_at__lte=now)
+            | Q(
+                status__in=[
+                    CallStatus.CLOSED,
+                    CallStatus.ANALYSING,
+                    CallStatus.PUBLISHED,
+                    CallStatus.ARCHIVED,
+                ]
+            )
+        )
+        .select_related("body")
+        .order_by("-closes_at", "title")
+    )
+
+
 def calls_for_user(*, user: User) -> QuerySet[CallForEvidence]:
     """Every call the person may see: public ones, plus those of their bodies and reviews."""
     visible = ~Q(status=CallStatus.DRAFT)
@@ -33,3 +68,211 @@ def calls_for_user(*, user: User) -> QuerySet[CallForEvidence]:
             return CallForEvidence.objects.select_related("body")
         visible |= Q(body_id__in=user.secretariat_body_ids) | Q(pk__in=user.reviewer_call_ids)
     return CallForEvidence.objects.filter(visible).select_related("body")
+
+
+def calls_managed_by(*, user: User) -> QuerySet[CallForEvidence]:
+    """The calls the person may set up and run: their bodies' calls (all, for an admin)."""
+    if not user.is_authenticated:
+        return CallForEvidence.objects.none()
+    calls = CallForEvidence.objects.select_related("body").order_by("-created_at")
+    if user.is_site_admin:
+        return calls
+    return calls.filter(body_id__in=user.secretariat_body_ids)
+
+
+def sections_with_questions(*, call: CallForEvidence) -> list[Section]:
+    """The call's sections in order, each with its questions (two queries)."""
+    questions = Question.objects.order_by("position", "pk")
+    sections = list(
+        Section.objects.filter(call=call)
+        .order_by("position", "pk")
+        .prefetch_related(Prefetch("questions", queryset=questions))
+    )
+    for section in sections:
+        for question in section.questions.all():
+            question.call = call
+    return [section for section in sections]
+
+
+def submissions_for_respondent(*, user: User) -> QuerySet[Submission]:
+    """The person's own responses ("My responses")."""
+    if not user.is_authenticated:
+        return Submission.objects.none()
+    return Submission.objects.filter(user=user).select_related("call__body").order_by("-updated_at")
+
+
+def submission_for_respondent(
+    *, user: User, allowed_public_ids: list[str], public_id
+) -> Submission | None:
+    """The response if this visitor may work on it: their account's, or one they opened
+    with its private link in this browser session."""
+    access = Q(public_id__in=allowed_public_ids)
+    if user.is_authenticated:
+        access |= Q(user=user)
+    return (
+        Submission.objects.filter(access, public_id=public_id)
+        .select_related("call__body", "late_link", "place")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    section_index: int | None = None
+    question_id: int | None = None
+
+
+def submission_problems(*, submission: Submission) -> list[Problem]:
+    """Everything that stops a draft from being sent, with where to fix it."""
+    problems: list[Problem] = []
+    if not submission.respondent_name.strip():
+        problems.append(Problem(_("Enter your name on the 'Your details' page.")))
+    if not submission.responding_as:
+        problems.append(
+            Problem(_("Say whether you respond as an individual or for an organisation."))
+        )
+    if not submission.publication_preference:
+        problems.append(Problem(_("Say whether and how we may publish your response.")))
+    if submission.consented_at is None:
+        problems.append(Problem(_("Confirm that you have read the privacy notice.")))
+    answers = {a.question_id: a for a in submission.answers.all()}
+    files = set(submission.attachments.values_list("question_id", flat=True))
+    for index, section in enumerate(sections_with_questions(call=submission.call), start=1):
+        for question in section.questions.all():
+            answer = answers.get(question.pk)
+            if question.kind == QuestionKind.FILE:
+                empty = question.pk not in files
+            else:
+                empty = answer is None or answer.is_empty
+            if question.required and empty:
+                problems.append(
+                    Problem(
+                        _("Answer the question: %(question)s") % {"question": question.text},
+                        index,
+                        question.pk,
+                    )
+                )
+            elif answer is not None:
+                problems.extend(
+                    Problem(message, index, question.pk)
+                    for message in answer_problems(question, text=answer.text, values=answer.values)
+                )
+    return problems
+
+
+def submission_answers_by_question(*, submission: Submission) -> dict[int, Answer]:
+    return {a.question_id: a for a in submission.answers.all()}
+
+
+def submission_attachments(*, submission: Submission) -> list[Attachment]:
+    return list(submission.attachments.order_by("created_at", "pk"))
+
+
+def submission_late_link_get(*, token_hash: str):
+    from .models import LateSubmissionLink
+
+    return (
+        LateSubmissionLink.objects.select_related("call__body")
+        .filter(token_hash=token_hash)
+        .first()
+    )
+
+
+def submissions_for_call(
+    *,
+    call: CallForEvidence,
+    search: str = "",
+    status: str = "",
+    responding_as: str = "",
+    organisation_type: str = "",
+    place_id: int | None = None,
+) -> QuerySet[Submission]:
+    """The secretariat's list of a call's responses, filtered; a fixed number of queries."""
+    submissions = (
+        Submission.objects.filter(call=call)
+        .select_related("place")
+        .order_by("-submitted_at", "-created_at", "-pk")
+    )
+    if status:
+        submissions = submissions.filter(status=status)
+    else:
+        submissions = submissions.exclude(status=SubmissionStatus.DRAFT)
+    if responding_as:
+        submissions = submissions.filter(responding_as=responding_as)
+    if organisation_type:
+        submissions = submissions.filter(organisation_type=organisation_type)
+    if place_id:
+        submissions = submissions.filter(place_id=place_id)
+    if search:
+        term = search.strip()
+        submissions = submissions.filter(
+            Q(reference__iexact=term)
+            | Q(respondent_name__icontains=term)
+            | Q(organisation_name__icontains=term)
+            | Q(respondent_email__iexact=term)
+        )
+    return submissions
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: object
+    drafts: int
+    submitted: int
+
+
+def call_dashboard(*, call: CallForEvidence) -> dict:
+    """Counts for the call's dashboard: by day, by respondent type, by place."""
+    by_day: dict = {}
+    for row in (
+        Submission.objects.filter(call=call)
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("day", "status")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+    ):
+        drafts, submitted = by_day.get(row["day"], (0, 0))
+        if row["status"] == SubmissionStatus.DRAFT:
+            drafts += row["n"]
+        else:
+            submitted += row["n"]
+        by_day[row["day"]] = (drafts, submitted)
+    days = [DayCount(day, d, s) for day, (d, s) in sorted(by_day.items())]
+    sent = Submission.objects.filter(call=call).exclude(status=SubmissionStatus.DRAFT)
+    by_type = list(
+        sent.values("responding_as", "organisation_type")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "responding_as", "organisation_type")
+    )
+    labels = dict(RespondingAs.choices)
+    from levelup.enums import OrganisationType
+
+    type_labels = dict(OrganisationType.choices)
+    types = [
+        (
+            str(type_labels.get(row["organisation_type"]))
+            if row["organisation_type"]
+            else str(labels.get(row["responding_as"], _("Not given"))),
+            row["n"],
+        )
+        for row in by_type
+    ]
+    places = [
+        (row["place__name"] or _("Not given"), row["n"])
+        for row in sent.values("place__name").annotate(n=Count("pk")).order_by("-n", "place__name")
+    ]
+    totals = {
+        row["status"]: row["n"]
+        for row in Submission.objects.filter(call=call).values("status").annotate(n=Count("pk"))
+    }
+    top = max([d.drafts + d.submitted for d in days] or [1])
+    return {
+        "days": days,
+        "day_max": top,
+        "types": types,
+        "places": places,
+        "drafts": totals.get(SubmissionStatus.DRAFT, 0),
+        "submitted": totals.get(SubmissionStatus.SUBMITTED, 0),
+        "withdrawn": totals.get(SubmissionStatus.WITHDRAWN, 0),
+    }

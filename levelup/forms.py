@@ -12,6 +12,8 @@ def _helper() -> FormHelper:
     helper = FormHelper()
     # Templates write the <form> tag themselves, so the error summary sits above the fields.
     helper.form_tag = False
+    # includes/form.html writes the CSRF token with the <form> tag.
+    helper.disable_csrf = True
     return helper
 
 
@@ -31,6 +33,8 @@ class SignInForm(AuthenticationForm):
             attrs={"autocomplete": "email", "autofocus": True}
         )
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+        self.fields["username"].error_messages["required"] = _("Enter your email address")
+        self.fields["password"].error_messages["required"] = _("Enter your password")
         self.helper = _helper()
 
 
@@ -43,6 +47,7 @@ class AccountPasswordResetForm(PasswordResetForm):
         self.fields["email"].help_text = _(
             "We will email a link to reset your password if this address has an account."
         )
+        self.fields["email"].error_messages["required"] = _("Enter your email address")
         self.helper = _helper()
 
     @transaction.atomic

@@ -27,6 +27,8 @@ account_patterns = [
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/", include(account_patterns)),
+    path("", include("evidence.urls")),
+    path("partnerships/", include("partnerships.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.HealthView.as_view(), name="healthz"),
 ]

@@ -8,3 +8,77 @@ class PartnershipStage(models.TextChoices):
     PROSPECTUS_PUBLISHED = "prospectus_published", _("Prospectus published")
     DELIVERING = "delivering", _("Delivering")
     CLOSED = "closed", _("Closed")
+
+
+class MemberRole(models.TextChoices):
+    LEAD = "lead", _("Lead member")
+    MEMBER = "member", _("Member")
+    OBSERVER = "observer", _("Observer")
+
+
+class EngagementKind(models.TextChoices):
+    ONE_TO_ONE = "one_to_one", _("One-to-one")
+    WORKSHOP = "workshop", _("Workshop")
+    ROUNDTABLE = "roundtable", _("Roundtable")
+    SITE_VISIT = "site_visit", _("Site visit")
+
+
+class ExchangeKind(models.TextChoices):
+    """What an ask needs or a deliverable offers."""
+
+    SKILLS = "skills", _("Skills")
+    VOLUNTEERING_HOURS = "volunteering_hours", _("Volunteering hours")
+    SPACE = "space", _("Space")
+    PROCUREMENT_SPEND = "procurement_spend", _("Procurement spend")
+    APPRENTICESHIPS = "apprenticeships", _("Apprenticeships")
+    MONEY = "money", _("Money (£)")
+
+
+class MatchStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    AGREED = "agreed", _("Agreed")
+    IN_DELIVERY = "in_delivery", _("In delivery")
+    DELIVERED = "delivered", _("Delivered")
+    DROPPED = "dropped", _("Dropped")
+
+
+class FigureKind(models.TextChoices):
+    CHAMPION = "champion", _("Champion")
+    AMBASSADOR = "ambassador", _("Ambassador")
+
+
+class AgreementKind(models.TextChoices):
+    """Texts drafted by the connector in versions and agreed by every lead member."""
+
+    COMMON_GOAL = "common_goal", _("Common goal")
+    TERMS_OF_REFERENCE = "terms_of_reference", _("Terms of reference")
+
+
+# What the kinds are counted in by default, and the most that is plausible for one ask or offer.
+# Anything above is refused as a typing mistake (an extra nought or two).
+EXCHANGE_DEFAULT_UNITS = {
+    ExchangeKind.SKILLS: _("days"),
+    ExchangeKind.VOLUNTEERING_HOURS: _("hours"),
+    ExchangeKind.SPACE: _("square metres"),
+    ExchangeKind.PROCUREMENT_SPEND: "£",
+    ExchangeKind.APPRENTICESHIPS: _("placements"),
+    ExchangeKind.MONEY: "£",
+}
+EXCHANGE_MAX_QUANTITY = {
+    ExchangeKind.SKILLS: 10_000,
+    ExchangeKind.VOLUNTEERING_HOURS: 1_000_000,
+    ExchangeKind.SPACE: 1_000_000,
+    ExchangeKind.PROCUREMENT_SPEND: 5_000_000_000,
+    ExchangeKind.APPRENTICESHIPS: 10_000,
+    ExchangeKind.MONEY: 5_000_000_000,
+}
+MONEY_KINDS = {ExchangeKind.PROCUREMENT_SPEND, ExchangeKind.MONEY}
+
+# The statuses a match may move to from each status.
+MATCH_TRANSITIONS = {
+    MatchStatus.PROPOSED: {MatchStatus.AGREED, MatchStatus.DROPPED},
+    MatchStatus.AGREED: {MatchStatus.PROPOSED, MatchStatus.IN_DELIVERY, MatchStatus.DROPPED},
+    MatchStatus.IN_DELIVERY: {MatchStatus.AGREED, MatchStatus.DELIVERED, MatchStatus.DROPPED},
+    MatchStatus.DELIVERED: {MatchStatus.IN_DELIVERY},
+    MatchStatus.DROPPED: {MatchStatus.PROPOSED},
+}

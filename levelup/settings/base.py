@@ -7,6 +7,7 @@ switched on by an environment variable; see `.env.example`.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -122,6 +123,11 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
+# Evidence attachments: a private directory no URL serves; a permission-checked view reads them.
+EVIDENCE_UPLOAD_ROOT = env("EVIDENCE_UPLOAD_ROOT", default=str(BASE_DIR / "media" / "evidence"))
+EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_MB", default=20) * 1024 * 1024
+# Long answers are pasted into forms: accept big bodies so the view can keep them and explain.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_MB", default=12) * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -185,6 +191,16 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-retry-due": {
         "task": "levelup.outbox_retry_due",
         "schedule": 60.0,
+    },
+    # The read path already respects the clock; this keeps stored statuses in step.
+    "evidence-calls-sync-status": {
+        "task": "evidence.calls_sync_status",
+        "schedule": 60.0,
+    },
+    # Once a day: remind owners of partnership actions due tomorrow (each action once).
+    "partnerships-action-reminders": {
+        "task": "partnerships.action_reminders_send",
+        "schedule": crontab(hour=8, minute=0),
     },
 }
 

@@ -6,16 +6,32 @@ from .core import (
     RoleGrantFactory,
     UserFactory,
 )
-from .evidence import CallForEvidenceFactory
-from .partnerships import PartnershipFactory
+from .evidence import (
+    AnswerFactory,
+    CallForEvidenceFactory,
+    QuestionFactory,
+    SectionFactory,
+    SubmissionFactory,
+)
+from .partnerships import (
+    PartnershipFactory,
+    PartnershipMemberFactory,
+    RepresentativeFactory,
+)
 
 __all__ = [
+    "AnswerFactory",
     "BodyFactory",
     "CallForEvidenceFactory",
     "OrganisationFactory",
     "OutboundEmailFactory",
     "PartnershipFactory",
+    "PartnershipMemberFactory",
     "PlaceFactory",
+    "QuestionFactory",
+    "RepresentativeFactory",
     "RoleGrantFactory",
+    "SectionFactory",
+    "SubmissionFactory",
     "UserFactory",
 ]

@@ -3,8 +3,14 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from evidence.enums import CallStatus
-from evidence.models import CallForEvidence
+from evidence.enums import (
+    CallStatus,
+    PublicationPreference,
+    QuestionKind,
+    RespondingAs,
+    SubmissionStatus,
+)
+from evidence.models import Answer, CallForEvidence, Question, Section, Submission
 
 from .core import BodyFactory
 
@@ -15,6 +21,7 @@ class CallForEvidenceFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"call-{n}")
     summary = "What should we know?"
     reference_prefix = "TST"
+    contact_email = "secretariat@example.org"
     status = CallStatus.DRAFT
 
     class Meta:
@@ -31,3 +38,68 @@ class CallForEvidenceFactory(factory.django.DjangoModelFactory):
             opens_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=60)),
             closes_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=1)),
         )
+        upcoming = factory.Trait(
+            status=CallStatus.SCHEDULED,
+            opens_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=3)),
+            closes_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=30)),
+        )
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    call = factory.SubFactory(CallForEvidenceFactory)
+    title = factory.Sequence(lambda n: f"Section {n}")
+    position = factory.Sequence(lambda n: n)
+
+    class Meta:
+        model = Section
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    section = factory.SubFactory(SectionFactory)
+    call = factory.SelfAttribute("section.call")
+    kind = QuestionKind.LONG_TEXT
+    text = factory.Sequence(lambda n: f"Question {n}?")
+    position = factory.Sequence(lambda n: n)
+
+    class Meta:
+        model = Question
+
+    class Params:
+        single = factory.Trait(kind=QuestionKind.SINGLE_CHOICE, choices=["Yes", "No"])
+        multiple = factory.Trait(
+            kind=QuestionKind.MULTIPLE_CHOICE, choices=["Skills", "Transport", "Housing"]
+        )
+        file = factory.Trait(kind=QuestionKind.FILE)
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    call = factory.SubFactory(CallForEvidenceFactory, open=True)
+    respondent_name = factory.Faker("name", locale="en_GB")
+    respondent_email = factory.Sequence(lambda n: f"respondent{n}@example.org")
+    responding_as = RespondingAs.INDIVIDUAL
+    publication_preference = PublicationPreference.ANONYMOUS
+    consent_version = 1
+    consented_at = factory.LazyFunction(timezone.now)
+    status = SubmissionStatus.DRAFT
+
+    class Meta:
+        model = Submission
+
+    class Params:
+        submitted = factory.Trait(
+            status=SubmissionStatus.SUBMITTED,
+            submitted_at=factory.LazyFunction(timezone.now),
+            number=factory.Sequence(lambda n: n + 1),
+            reference=factory.LazyAttribute(lambda o: f"{o.call.reference_prefix}{o.number:04d}"),
+        )
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    submission = factory.SubFactory(SubmissionFactory)
+    question = factory.SubFactory(
+        QuestionFactory, section__call=factory.SelfAttribute("...submission.call")
+    )
+    text = "Our high street needs more footfall."
+
+    class Meta:
+        model = Answer

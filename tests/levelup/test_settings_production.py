@@ -33,6 +33,8 @@ CONTROLLED = {
     "DJANGO_SECURE_SSL_REDIRECT",
     "DJANGO_SECURE_HSTS_SECONDS",
     "LEVELUP_TEST_DB",
+    # The browser tests set it for the test process only; production must never have it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
 # Run Django with base.py's and production.py's `.env` reading switched off.

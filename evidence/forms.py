@@ -1,0 +1,176 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from levelup.enums import BusinessSize, OrganisationType
+from levelup.models import Place
+
+from .answers import answer_problems, choice_options
+from .enums import PublicationPreference, QuestionKind, RespondingAs
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    return helper
+
+
+def _optional(label) -> str:
+    return _("%(label)s (optional)") % {"label": label}
+
+
+class RespondentDetailsForm(forms.Form):
+    respondent_name = forms.CharField(label=_("Full name"), max_length=200)
+    respondent_email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("We send your receipt and a link to come back to your draft here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    responding_as = forms.ChoiceField(
+        label=_("Are you responding as an individual or on behalf of an organisation?"),
+        choices=RespondingAs.choices,
+        widget=forms.RadioSelect,
+    )
+    organisation_name = forms.CharField(
+        label=_("Organisation name"),
+        max_length=300,
+        required=False,
+        help_text=_("If you respond on behalf of an organisation."),
+    )
+    organisation_type = forms.ChoiceField(
+        label=_("Type of organisation"),
+        choices=[("", _("Choose a type")), *list(OrganisationType.choices)],
+        required=False,
+        help_text=_("If you respond on behalf of an organisation."),
+    )
+    organisation_size = forms.ChoiceField(
+        label=_("Size of business"),
+        choices=BusinessSize.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_("If the organisation is a business."),
+    )
+    place = forms.ModelChoiceField(
+        label=_optional(_("Place")),
+        queryset=Place.objects.order_by("name"),
+        required=False,
+        empty_label=_("Not listed, or prefer not to say"),
+        help_text=_("The town or city your evidence is mostly about."),
+    )
+    publication_preference = forms.ChoiceField(
+        label=_("May we publish your response?"),
+        choices=PublicationPreference.choices,
+        widget=forms.RadioSelect,
+    )
+    consent = forms.BooleanField(
+        label=_("I have read the privacy notice and agree to my response being used as it says."),
+        error_messages={"required": _("Confirm that you have read the privacy notice.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["respondent_name"].widget.attrs["autocomplete"] = "name"
+        self.helper = _helper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("responding_as") == RespondingAs.ORGANISATION:
+            if not data.get("organisation_name"):
+                self.add_error("organisation_name", _("Enter the organisation's name."))
+            if not data.get("organisation_type"):
+                self.add_error("organisation_type", _("Choose the type of organisation."))
+            elif data.get("organisation_type") == OrganisationType.BUSINESS and not data.get(
+                "organisation_size"
+            ):
+                self.add_error("organisation_size", _("Choose the size of the business."))
+        return data
+
+
+def question_field_name(question) -> str:
+    return f"q{question.pk}"
+
+
+class SectionAnswersForm(forms.Form):
+    """One page of questions. Every field is optional to the form itself: the page saves
+    whatever was typed first, then `strict` checks decide whether the person moves on."""
+
+    def __init__(self, *args, questions, strict: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        self.strict = strict
+        for question in self.questions:
+            self.fields[question_field_name(question)] = self._field(question)
+        self.helper = _helper()
+
+    def _field(self, question) -> forms.Field:
+        label = question.text if question.required else _optional(question.text)
+        hint = question.help_text
+        if question.kind == QuestionKind.LONG_TEXT:
+            if question.limit:
+                limit = _("Up to %(limit)s words.") % {"limit": f"{question.limit:,}"}
+                hint = f"{hint} {limit}".strip()
+            attrs = {"rows": 8}
+            if question.limit:
+                attrs["data-word-limit"] = question.limit
+            field = forms.CharField(widget=forms.Textarea(attrs=attrs), strip=False)
+        elif question.kind == QuestionKind.SHORT_TEXT:
+            field = forms.CharField()
+        elif question.kind == QuestionKind.NUMBER:
+            field = forms.CharField(widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+        elif question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.SCALE):
+            field = forms.ChoiceField(choices=choice_options(question), widget=forms.RadioSelect)
+        elif question.kind == QuestionKind.MULTIPLE_CHOICE:
+            field = forms.MultipleChoiceField(
+                choices=choice_options(question), widget=forms.CheckboxSelectMultiple
+            )
+        else:
+            # Empty files reach the service, which explains the problem in our words.
+            field = forms.FileField(
+                allow_empty_file=True,
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": ".pdf,.docx,.odt,.txt"},
+                ),
+            )
+            hint = f"{hint} {_('PDF, Word (DOCX), OpenDocument (ODT) or plain text.')}".strip()
+        field.required = False
+        field.label = label
+        field.help_text = hint
+        return field
+
+    def raw_answers(self) -> dict:
+        """What was typed, valid or not, so it can be saved before anything is checked."""
+        raw = {}
+        for question in self.questions:
+            name = self.add_prefix(question_field_name(question))
+            if question.kind == QuestionKind.FILE:
+                continue
+            if question.kind == QuestionKind.MULTIPLE_CHOICE:
+                raw[question] = {"values": self.data.getlist(name)}
+            else:
+                raw[question] = {"text": self.data.get(name, "")}
+        return raw
+
+    def uploads(self) -> dict:
+        return {
+            question: self.files[self.add_prefix(question_field_name(question))]
+            for question in self.questions
+            if question.kind == QuestionKind.FILE
+            and self.add_prefix(question_field_name(question)) in self.files
+        }
+
+    def clean(self):
+        data = super().clean()
+        raw = self.raw_answers()
+        for question in self.questions:
+            name = question_field_name(question)
+            if question.kind == QuestionKind.FILE:
+                continue
+            value = raw[question]
+            for problem in answer_problems(
+                question, text=value.get("text", ""), values=value.get("values", [])
+            ):
+                self.add_error(name, problem)
+            empty = not (value.get("text", "").strip() or value.get("values"))
+            if self.strict and question.required and empty and name not in self.errors:
+                self.add_error(name, _("Answer this question, or save and come back later."))
+        return data

@@ -1,0 +1,163 @@
+from django.urls import path
+
+from .views import public, respond, secretariat, secretariat_imports, secretariat_responses
+
+app_name = "evidence"
+
+urlpatterns = [
+    path("calls/", public.CallListView.as_view(), name="call-list"),
+    path("calls/<slug:slug>/", public.CallDetailView.as_view(), name="call-detail"),
+    path("calls/<slug:slug>/respond/", respond.RespondStartView.as_view(), name="respond-start"),
+    path("calls/<slug:slug>/late/<str:token>/", respond.LateStartView.as_view(), name="late-start"),
+    path("responses/", respond.MyResponsesView.as_view(), name="my-responses"),
+    path("responses/continue/<str:token>/", respond.ContinueView.as_view(), name="continue"),
+    path(
+        "responses/<uuid:public_id>/details/",
+        respond.ResponseDetailsView.as_view(),
+        name="response-details",
+    ),
+    path(
+        "responses/<uuid:public_id>/page/<int:number>/",
+        respond.ResponseSectionView.as_view(),
+        name="response-section",
+    ),
+    path(
+        "responses/<uuid:public_id>/saved/",
+        respond.ResponseSavedView.as_view(),
+        name="response-saved",
+    ),
+    path(
+        "responses/<uuid:public_id>/check/",
+        respond.ResponseCheckView.as_view(),
+        name="response-check",
+    ),
+    path(
+        "responses/<uuid:public_id>/receipt/",
+        respond.ResponseReceiptView.as_view(),
+        name="response-receipt",
+    ),
+    path(
+        "responses/<uuid:public_id>/withdraw/",
+        respond.ResponseWithdrawView.as_view(),
+        name="response-withdraw",
+    ),
+    path(
+        "responses/<uuid:public_id>/files/<int:pk>/",
+        respond.AttachmentDownloadView.as_view(),
+        name="attachment-download",
+    ),
+    path(
+        "responses/<uuid:public_id>/files/<int:pk>/remove/",
+        respond.AttachmentRemoveView.as_view(),
+        name="attachment-remove",
+    ),
+]
+
+# The secretariat's pages (calls they run). Kept together in one block.
+_sec, _resp, _imp = secretariat, secretariat_responses, secretariat_imports
+urlpatterns += [
+    path("manage/calls/", _sec.ManagedCallListView.as_view(), name="manage-call-list"),
+    path("manage/calls/new/", _sec.CallCreateView.as_view(), name="manage-call-create"),
+    path("manage/calls/<slug:slug>/", _resp.CallDashboardView.as_view(), name="manage-call"),
+    path("manage/calls/<slug:slug>/edit/", _sec.CallUpdateView.as_view(), name="manage-call-edit"),
+    path(
+        "manage/calls/<slug:slug>/preview/",
+        _sec.CallPreviewView.as_view(),
+        name="manage-call-preview",
+    ),
+    path(
+        "manage/calls/<slug:slug>/status/",
+        _sec.CallTransitionView.as_view(),
+        name="manage-call-transition",
+    ),
+    path(
+        "manage/calls/<slug:slug>/questions/",
+        _sec.QuestionsView.as_view(),
+        name="manage-questions",
+    ),
+    path(
+        "manage/calls/<slug:slug>/sections/new/",
+        _sec.SectionCreateView.as_view(),
+        name="manage-section-create",
+    ),
+    path(
+        "manage/calls/<slug:slug>/sections/<int:pk>/edit/",
+        _sec.SectionUpdateView.as_view(),
+        name="manage-section-edit",
+    ),
+    path(
+        "manage/calls/<slug:slug>/sections/<int:pk>/delete/",
+        _sec.SectionDeleteView.as_view(),
+        name="manage-section-delete",
+    ),
+    path(
+        "manage/calls/<slug:slug>/sections/<int:pk>/move/",
+        _sec.SectionMoveView.as_view(),
+        name="manage-section-move",
+    ),
+    path(
+        "manage/calls/<slug:slug>/questions/new/",
+        _sec.QuestionCreateView.as_view(),
+        name="manage-question-create",
+    ),
+    path(
+        "manage/calls/<slug:slug>/questions/<int:pk>/edit/",
+        _sec.QuestionUpdateView.as_view(),
+        name="manage-question-edit",
+    ),
+    path(
+        "manage/calls/<slug:slug>/questions/<int:pk>/delete/",
+        _sec.QuestionDeleteView.as_view(),
+        name="manage-question-delete",
+    ),
+    path(
+        "manage/calls/<slug:slug>/questions/<int:pk>/move/",
+        _sec.QuestionMoveView.as_view(),
+        name="manage-question-move",
+    ),
+    path(
+        "manage/calls/<slug:slug>/responses/",
+        _resp.SubmissionListView.as_view(),
+        name="manage-submissions",
+    ),
+    path(
+        "manage/calls/<slug:slug>/responses/new/",
+        _resp.SubmissionEnterView.as_view(),
+        name="manage-submission-enter",
+    ),
+    path(
+        "manage/calls/<slug:slug>/responses/<uuid:public_id>/",
+        _resp.SubmissionDetailView.as_view(),
+        name="manage-submission",
+    ),
+    path(
+        "manage/calls/<slug:slug>/late-links/",
+        _resp.LateLinksView.as_view(),
+        name="manage-late-links",
+    ),
+    path(
+        "manage/calls/<slug:slug>/late-links/<int:pk>/revoke/",
+        _resp.LateLinkRevokeView.as_view(),
+        name="manage-late-link-revoke",
+    ),
+    path(
+        "manage/calls/<slug:slug>/imports/new/",
+        _imp.ImportUploadView.as_view(),
+        name="manage-import-upload",
+    ),
+    path(
+        "manage/calls/<slug:slug>/imports/<int:pk>/columns/",
+        _imp.ImportMapView.as_view(),
+        name="manage-import-map",
+    ),
+    path(
+        "manage/calls/<slug:slug>/imports/<int:pk>/check/",
+        _imp.ImportCheckView.as_view(),
+        name="manage-import-check",
+    ),
+    path(
+        "manage/calls/<slug:slug>/imports/<int:pk>/",
+        _imp.ImportProgressView.as_view(),
+        name="manage-import-progress",
+    ),
+]

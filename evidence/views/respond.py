@@ -1,0 +1,516 @@
+"""The respondent's journey: details, questions page by page, check, submit, receipt.
+
+These pages are public: anyone may respond, with or without an account. Who may open a
+response is decided here, not by `rules`: it is the account's own response, or one this
+browser opened with its private link (remembered in the session).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView, TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from evidence.answers import answer_display
+from evidence.enums import QuestionKind, SubmissionChannel, SubmissionStatus
+from evidence.forms import RespondentDetailsForm, SectionAnswersForm, question_field_name
+from evidence.models import Attachment, Submission
+from evidence.selectors import (
+    calls_for_user,
+    sections_with_questions,
+    submission_answers_by_question,
+    submission_attachments,
+    submission_for_respondent,
+    submission_late_link_get,
+    submission_problems,
+    submissions_for_respondent,
+)
+from evidence.services import (
+    attachment_add,
+    attachment_remove,
+    continue_token_hash,
+    submission_answers_save,
+    submission_continue_link_send,
+    submission_details_save,
+    submission_start,
+    submission_submit,
+    submission_withdraw,
+)
+from evidence.services.submissions import DETAIL_FIELDS
+
+SESSION_RESPONSES = "evidence_responses"
+SESSION_TOKENS = "evidence_tokens"
+SESSION_LINK_SENT = "evidence_link_sent"
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "txt": "text/plain; charset=utf-8",
+}
+
+
+def _remember(request, submission: Submission, token: str | None = None) -> None:
+    allowed = request.session.get(SESSION_RESPONSES, [])
+    if str(submission.public_id) not in allowed:
+        request.session[SESSION_RESPONSES] = [*allowed, str(submission.public_id)]
+    if token:
+        tokens = request.session.get(SESSION_TOKENS, {})
+        tokens[str(submission.public_id)] = token
+        request.session[SESSION_TOKENS] = tokens
+
+
+def _continue_url(request, submission: Submission) -> str | None:
+    token = request.session.get(SESSION_TOKENS, {}).get(str(submission.public_id))
+    if not token:
+        return None
+    return request.build_absolute_uri(reverse("evidence:continue", kwargs={"token": token}))
+
+
+def _answers_summary(submission: Submission):
+    """The response's sections with each question's answer as words, and attachments."""
+    sections = sections_with_questions(call=submission.call)
+    answers = submission_answers_by_question(submission=submission)
+    files: dict[int | None, list[Attachment]] = {}
+    for attachment in submission_attachments(submission=submission):
+        files.setdefault(attachment.question_id, []).append(attachment)
+    rows = []
+    for number, section in enumerate(sections, start=1):
+        items = []
+        for question in section.questions.all():
+            items.append(
+                {
+                    "question": question,
+                    "answer": answer_display(question, answers.get(question.pk)),
+                    "files": files.get(question.pk, []),
+                }
+            )
+        rows.append({"section": section, "number": number, "items": items})
+    return rows
+
+
+class CallClosedMixin:
+    def closed_response(self, request, status: int = 403):
+        """The polite page for a call that is not taking responses, with the draft read-only."""
+        return render(
+            request,
+            "evidence/respond/closed.html",
+            {
+                "call": self.call,
+                "submission": getattr(self, "submission", None),
+                "summary": _answers_summary(self.submission)
+                if getattr(self, "submission", None)
+                else [],
+            },
+            status=status,
+        )
+
+
+class RespondStartView(CallClosedMixin, View):
+    # Public page: anyone may start a response to an open call.
+    template_name = "evidence/respond/start.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.call = get_object_or_404(calls_for_user(user=request.user), slug=kwargs["slug"])
+        if not self.call.is_public:
+            raise Http404("No such call")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if not self.call.is_accepting_responses:
+            return self.closed_response(request, status=200)
+        return render(request, self.template_name, {"call": self.call})
+
+    def post(self, request, *args, **kwargs):
+        try:
+            submission, token = submission_start(actor=request.user, call=self.call)
+        except ValidationError:
+            return self.closed_response(request)
+        _remember(request, submission, token)
+        return redirect("evidence:response-details", public_id=submission.public_id)
+
+
+class LateStartView(CallClosedMixin, View):
+    # Public page: a personal late-submission link; the token is the permission.
+    def get(self, request, slug: str, token: str):
+        link = submission_late_link_get(token_hash=continue_token_hash(token))
+        if link is None or link.call.slug != slug:
+            return render(request, "evidence/respond/link_invalid.html", status=404)
+        self.call = link.call
+        existing = link.submissions.first()
+        if existing is not None:
+            _remember(request, existing)
+            return redirect("evidence:response-check", public_id=existing.public_id)
+        if not link.is_usable():
+            return render(
+                request, "evidence/respond/link_invalid.html", {"call": link.call}, status=410
+            )
+        submission, continue_token = submission_start(
+            actor=request.user, call=link.call, late_link=link
+        )
+        _remember(request, submission, continue_token)
+        return redirect("evidence:response-details", public_id=submission.public_id)
+
+
+class ContinueView(View):
+    # Public page: the private "continue your response" link; the token is the permission.
+    def get(self, request, token: str):
+        submission = (
+            Submission.objects.filter(continue_token_hash=continue_token_hash(token))
+            .exclude(continue_token_hash="")
+            .first()
+        )
+        if submission is None:
+            return render(request, "evidence/respond/link_invalid.html", status=404)
+        _remember(request, submission, token)
+        if submission.status != SubmissionStatus.DRAFT:
+            return redirect("evidence:response-receipt", public_id=submission.public_id)
+        return redirect("evidence:response-check", public_id=submission.public_id)
+
+
+class RespondentSubmissionMixin(CallClosedMixin):
+    """Finds the response this visitor may open (404 otherwise)."""
+
+    editing = True
+
+    def dispatch(self, request, *args, **kwargs):
+        self.submission = submission_for_respondent(
+            user=request.user,
+            allowed_public_ids=request.session.get(SESSION_RESPONSES, []),
+            public_id=kwargs["public_id"],
+        )
+        if self.submission is None:
+            raise Http404("No such response")
+        self.call = self.submission.call
+        if self.editing:
+            if self.submission.status != SubmissionStatus.DRAFT:
+                return redirect("evidence:response-receipt", public_id=self.submission.public_id)
+            if not self.may_edit():
+                return self.closed_response(request, status=200 if request.method == "GET" else 403)
+        return super().dispatch(request, *args, **kwargs)
+
+    def may_edit(self) -> bool:
+        if self.call.is_accepting_responses:
+            return True
+        link = self.submission.late_link
+        return link is not None and link.is_usable()
+
+    def sections(self):
+        if not hasattr(self, "_sections"):
+            self._sections = sections_with_questions(call=self.call)
+        return self._sections
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            call=self.call,
+            submission=self.submission,
+            sections=self.sections(),
+            continue_url=_continue_url(self.request, self.submission),
+        )
+        return context
+
+
+class ResponseDetailsView(RespondentSubmissionMixin, TemplateView):
+    # Public page (see RespondentSubmissionMixin for who may open it).
+    template_name = "evidence/respond/details.html"
+
+    def initial(self) -> dict:
+        s = self.submission
+        return {
+            "respondent_name": s.respondent_name,
+            "respondent_email": s.respondent_email,
+            "responding_as": s.responding_as,
+            "organisation_name": s.organisation_name,
+            "organisation_type": s.organisation_type,
+            "organisation_size": s.organisation_size,
+            "place": s.place_id,
+            "publication_preference": s.publication_preference,
+            "consent": s.consented_at is not None
+            and s.consent_version == self.call.privacy_notice_version,
+        }
+
+    def get(self, request, *args, **kwargs):
+        form = RespondentDetailsForm(initial=self.initial())
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def post(self, request, *args, **kwargs):
+        form = RespondentDetailsForm(request.POST)
+        if not form.is_valid():
+            self._save_what_is_valid(form)
+            return self.render_to_response(self.get_context_data(form=form))
+        data = dict(form.cleaned_data)
+        consent = data.pop("consent")
+        try:
+            submission_details_save(
+                actor=request.user, submission=self.submission, consent=consent, **data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.render_to_response(self.get_context_data(form=form))
+        self._send_link_once(data["respondent_email"])
+        if not self.sections():
+            return redirect("evidence:response-check", public_id=self.submission.public_id)
+        return redirect("evidence:response-section", public_id=self.submission.public_id, number=1)
+
+    def _save_what_is_valid(self, form) -> None:
+        """Keep the answers that passed, so a mistake in one field loses none of the others."""
+        valid = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if name in DETAIL_FIELDS and name not in form.errors
+        }
+        if not valid:
+            return
+        try:
+            submission_details_save(actor=self.request.user, submission=self.submission, **valid)
+        except ValidationError:
+            return  # the page shows the form's own errors; nothing more to say
+
+    def _send_link_once(self, email: str) -> None:
+        """Anonymous respondents get their private link by email, once per address."""
+        if self.request.user.is_authenticated:
+            return
+        url = _continue_url(self.request, self.submission)
+        sent = self.request.session.get(SESSION_LINK_SENT, {})
+        key = str(self.submission.public_id)
+        if url and sent.get(key) != email:
+            self.submission.refresh_from_db()
+            submission_continue_link_send(
+                actor=self.request.user, submission=self.submission, continue_url=url
+            )
+            sent[key] = email
+            self.request.session[SESSION_LINK_SENT] = sent
+            messages.success(
+                self.request,
+                _("Your draft is saved. We have emailed a private link to %(email)s.")
+                % {"email": email},
+            )
+
+
+class ResponseSectionView(RespondentSubmissionMixin, TemplateView):
+    # Public page (see RespondentSubmissionMixin for who may open it).
+    template_name = "evidence/respond/section.html"
+
+    def section(self):
+        sections = self.sections()
+        number = self.kwargs["number"]
+        if not 1 <= number <= len(sections):
+            raise Http404("No such page")
+        return sections[number - 1]
+
+    def initial(self, questions) -> dict:
+        answers = submission_answers_by_question(submission=self.submission)
+        initial = {}
+        for question in questions:
+            answer = answers.get(question.pk)
+            if answer is None:
+                continue
+            name = question_field_name(question)
+            if question.kind == QuestionKind.MULTIPLE_CHOICE:
+                initial[name] = answer.values
+            else:
+                initial[name] = answer.text
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        number = self.kwargs["number"]
+        files: dict[int | None, list[Attachment]] = {}
+        for attachment in submission_attachments(submission=self.submission):
+            files.setdefault(attachment.question_id, []).append(attachment)
+        form = context["form"]
+        context.update(
+            section=self.section(),
+            number=number,
+            total=len(self.sections()),
+            files=files,
+            file_fields=[
+                (form[question_field_name(q)], files.get(q.pk, []))
+                for q in form.questions
+                if q.kind == QuestionKind.FILE
+            ],
+        )
+        return context
+
+    def get(self, request, *args, **kwargs):
+        questions = list(self.section().questions.all())
+        form = SectionAnswersForm(
+            initial=self.initial(questions), questions=questions, strict=False
+        )
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def post(self, request, *args, **kwargs):
+        questions = list(self.section().questions.all())
+        action = request.POST.get("action", "continue")
+        form = SectionAnswersForm(
+            request.POST, request.FILES, questions=questions, strict=action == "continue"
+        )
+        try:
+            submission_answers_save(
+                actor=request.user, submission=self.submission, answers=form.raw_answers()
+            )
+        except ValidationError:
+            return self.closed_response(request)
+        valid = form.is_valid()
+        for question, upload in form.uploads().items():
+            try:
+                attachment_add(
+                    actor=request.user, submission=self.submission, question=question, upload=upload
+                )
+            except ValidationError as exc:
+                form.add_error(question_field_name(question), exc)
+                valid = False
+        if valid and form.strict:
+            have_files = set(self.submission.attachments.values_list("question_id", flat=True))
+            for question in questions:
+                missing = question.kind == QuestionKind.FILE and question.pk not in have_files
+                if missing and question.required:
+                    form.add_error(
+                        question_field_name(question),
+                        _("Attach a file, or save and come back later."),
+                    )
+                    valid = False
+        if not valid:
+            return self.render_to_response(self.get_context_data(form=form))
+        if action == "upload":
+            messages.success(request, _("Your file has been attached."))
+            return redirect(request.path)
+        if action == "save":
+            return redirect("evidence:response-saved", public_id=self.submission.public_id)
+        number = self.kwargs["number"]
+        if number < len(self.sections()):
+            return redirect(
+                "evidence:response-section",
+                public_id=self.submission.public_id,
+                number=number + 1,
+            )
+        return redirect("evidence:response-check", public_id=self.submission.public_id)
+
+
+class ResponseSavedView(RespondentSubmissionMixin, TemplateView):
+    # Public page (see RespondentSubmissionMixin for who may open it).
+    template_name = "evidence/respond/saved.html"
+
+
+class ResponseCheckView(RespondentSubmissionMixin, TemplateView):
+    # Public page (see RespondentSubmissionMixin for who may open it).
+    template_name = "evidence/respond/check.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["summary"] = _answers_summary(self.submission)
+        context.setdefault("problems", [])
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            submission = submission_submit(actor=request.user, submission=self.submission)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "call_closed":
+                return self.closed_response(request)
+            problems = submission_problems(submission=self.submission)
+            return self.render_to_response(
+                self.get_context_data(problems=problems or [{"message": m} for m in exc.messages])
+            )
+        return redirect("evidence:response-receipt", public_id=submission.public_id)
+
+
+class ResponseReceiptView(RespondentSubmissionMixin, TemplateView):
+    # Public page (see RespondentSubmissionMixin for who may open it).
+    template_name = "evidence/respond/receipt.html"
+    editing = False
+
+    def get(self, request, *args, **kwargs):
+        if self.submission.status == SubmissionStatus.DRAFT:
+            return redirect("evidence:response-check", public_id=self.submission.public_id)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["summary"] = _answers_summary(self.submission)
+        context["may_withdraw"] = (
+            self.submission.status == SubmissionStatus.SUBMITTED
+            and self.call.is_accepting_responses
+            and self.submission.channel == SubmissionChannel.ONLINE
+        )
+        return context
+
+
+class ResponseWithdrawView(RespondentSubmissionMixin, TemplateView):
+    # Public page (see RespondentSubmissionMixin for who may open it).
+    template_name = "evidence/respond/withdraw.html"
+    editing = False
+
+    def get(self, request, *args, **kwargs):
+        if self.submission.status != SubmissionStatus.SUBMITTED:
+            return redirect("evidence:response-receipt", public_id=self.submission.public_id)
+        if not self.call.is_accepting_responses:
+            return self.closed_response(request, status=200)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            submission_withdraw(actor=request.user, submission=self.submission)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "call_closed":
+                return self.closed_response(request)
+            messages.error(request, " ".join(exc.messages))
+            return redirect("evidence:response-receipt", public_id=self.submission.public_id)
+        messages.success(request, _("Your response has been withdrawn."))
+        return redirect("evidence:response-receipt", public_id=self.submission.public_id)
+
+
+class AttachmentDownloadView(RespondentSubmissionMixin, View):
+    # Public page (see RespondentSubmissionMixin): respondents read back their own files.
+    editing = False
+
+    def get(self, request, *args, **kwargs):
+        attachment = get_object_or_404(self.submission.attachments, pk=kwargs["pk"])
+        return attachment_file_response(attachment)
+
+
+def attachment_file_response(attachment: Attachment) -> FileResponse:
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=CONTENT_TYPES[attachment.kind],
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class AttachmentRemoveView(RespondentSubmissionMixin, View):
+    # Public page (see RespondentSubmissionMixin for who may open it).
+    def post(self, request, *args, **kwargs):
+        attachment = get_object_or_404(self.submission.attachments, pk=kwargs["pk"])
+        attachment_remove(actor=request.user, attachment=attachment)
+        messages.success(
+            request, _("%(name)s has been removed.") % {"name": attachment.original_name}
+        )
+        back = request.POST.get("back", "")
+        if back.isdigit():
+            return HttpResponseRedirect(
+                reverse(
+                    "evidence:response-section",
+                    kwargs={"public_id": self.submission.public_id, "number": int(back)},
+                )
+            )
+        return redirect("evidence:response-check", public_id=self.submission.public_id)
+
+
+class MyResponsesView(PermissionRequiredMixin, ListView):
+    """A signed-in person's drafts and receipts."""
+
+    template_name = "evidence/respond/mine.html"
+    permission_required = "levelup.view_account"
+    context_object_name = "responses"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return submissions_for_respondent(user=self.request.user)

@@ -1,0 +1,108 @@
+"""Importing responses from a CSV or XLSX file: upload, map columns, dry run, import, progress."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import FormView, TemplateView
+
+from evidence.enums import ImportStatus
+from evidence.forms_secretariat import ImportMappingForm, ImportUploadForm
+from evidence.models import ImportJob
+from evidence.selectors_secretariat import import_jobs_for_call
+from evidence.services.imports import import_map, import_start, import_targets, import_upload
+
+from .secretariat import CallManageMixin, form_error_from
+
+
+class ImportUploadView(CallManageMixin, FormView):
+    template_name = "evidence/secretariat/import_upload.html"
+    form_class = ImportUploadForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["jobs"] = list(import_jobs_for_call(call=self.call)[:20])
+        return context
+
+    def form_valid(self, form):
+        try:
+            job = import_upload(
+                actor=self.request.user, call=self.call, uploaded_file=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            form_error_from(form, exc)
+            return self.form_invalid(form)
+        return redirect("evidence:manage-import-map", slug=self.call.slug, pk=job.pk)
+
+
+class ImportJobMixin(CallManageMixin):
+    @property
+    def job(self) -> ImportJob:
+        if not hasattr(self, "_job"):
+            self._job = get_object_or_404(ImportJob, pk=self.kwargs["pk"], call=self.call)
+            self._job.call = self.call
+        return self._job
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["job"] = self.job
+        return context
+
+
+class ImportMapView(ImportJobMixin, FormView):
+    """Say what each column holds; saving runs the dry run and shows every row's problems."""
+
+    template_name = "evidence/secretariat/import_map.html"
+    form_class = ImportMappingForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["columns"] = self.job.columns
+        kwargs["targets"] = import_targets(call=self.call)
+        return kwargs
+
+    def get_initial(self):
+        return {f"col{index}": target for index, target in self.job.mapping.items()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["started"] = self.job.status not in (
+            ImportStatus.UPLOADED,
+            ImportStatus.CHECKED,
+            ImportStatus.INVALID,
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            job = import_map(actor=self.request.user, job=self.job, mapping=form.mapping())
+        except ValidationError as exc:
+            form_error_from(form, exc)
+            return self.form_invalid(form)
+        return redirect("evidence:manage-import-check", slug=self.call.slug, pk=job.pk)
+
+
+class ImportCheckView(ImportJobMixin, TemplateView):
+    """The dry run's result; POST starts the import when no row has a problem."""
+
+    template_name = "evidence/secretariat/import_check.html"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            import_start(actor=request.user, job=self.job)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("evidence:manage-import-check", slug=self.call.slug, pk=self.job.pk)
+        return redirect("evidence:manage-import-progress", slug=self.call.slug, pk=self.job.pk)
+
+
+class ImportProgressView(ImportJobMixin, TemplateView):
+    """How far the import has got. The page reloads itself until it finishes (a meta
+    refresh, allowed under our CSP) and has a link to check again by hand."""
+
+    template_name = "evidence/secretariat/import_progress.html"
+    refresh_seconds = 2
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["refresh_seconds"] = self.refresh_seconds
+        return context

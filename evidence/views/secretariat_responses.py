@@ -1,0 +1,197 @@
+"""The secretariat's pages for running a call: dashboard, responses, late links, paper entry."""
+
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import ListView, TemplateView
+
+from evidence.enums import CALL_MANUAL_TRANSITIONS, CallStatus
+from evidence.forms_secretariat import (
+    LateLinkForm,
+    OnBehalfAnswersForm,
+    OnBehalfDetailsForm,
+    SubmissionFilterForm,
+)
+from evidence.models import LateSubmissionLink, Question
+from evidence.selectors import call_dashboard
+from evidence.selectors_secretariat import (
+    late_links_for_call,
+    submission_for_secretariat,
+    submissions_for_secretariat,
+)
+from evidence.services.late_links import late_link_revoke, late_link_send
+from evidence.services.on_behalf import submission_enter_with_consent
+from evidence.views.respond import _answers_summary
+
+from .secretariat import PAGE_SIZE, CallManageMixin, form_error_from
+
+
+class CallDashboardView(CallManageMixin, TemplateView):
+    """The call's home for the secretariat: status and next steps, and who has responded."""
+
+    template_name = "evidence/secretariat/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["stats"] = call_dashboard(call=self.call)
+        context["transitions"] = [
+            (status, CallStatus(status).label)
+            for status in CALL_MANUAL_TRANSITIONS.get(self.call.current_status, [])
+        ]
+        return context
+
+
+class SubmissionListView(CallManageMixin, ListView):
+    """A call's responses: search, filters, pages; a fixed number of queries per page."""
+
+    template_name = "evidence/secretariat/submission_list.html"
+    context_object_name = "submissions"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.filter_form = SubmissionFilterForm(self.request.GET or None)
+        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        return submissions_for_secretariat(call=self.call, **filters)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter_form"] = self.filter_form
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query"] = query.urlencode()
+        context["filtered"] = bool(query)
+        return context
+
+
+class SubmissionDetailView(CallManageMixin, TemplateView):
+    template_name = "evidence/secretariat/submission_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        submission = submission_for_secretariat(call=self.call, public_id=self.kwargs["public_id"])
+        context["submission"] = submission
+        context["summary"] = _answers_summary(submission)
+        return context
+
+
+class SubmissionEnterView(CallManageMixin, TemplateView):
+    """Type in a response that came on paper or by email, on the respondent's behalf."""
+
+    template_name = "evidence/secretariat/submission_enter.html"
+
+    def questions(self) -> list[Question]:
+        questions = list(
+            Question.objects.filter(call=self.call).order_by(
+                "section__position", "section_id", "position", "pk"
+            )
+        )
+        for question in questions:
+            question.call = self.call
+        return questions
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("details_form", OnBehalfDetailsForm())
+        context.setdefault("answers_form", OnBehalfAnswersForm(questions=self.questions()))
+        context["forms"] = [context["details_form"], context["answers_form"]]
+        return context
+
+    def post(self, request, *args, **kwargs):
+        details_form = OnBehalfDetailsForm(request.POST)
+        answers_form = OnBehalfAnswersForm(request.POST, questions=self.questions())
+        if details_form.is_valid() and answers_form.is_valid():
+            data = dict(details_form.cleaned_data)
+            channel = data.pop("channel")
+            received_on = data.pop("received_on")
+            consented = data.pop("consent")
+            received_at = timezone.make_aware(datetime.combine(received_on, time(12, 0)))
+            try:
+                submission = submission_enter_with_consent(
+                    actor=request.user,
+                    call=self.call,
+                    channel=channel,
+                    details=data,
+                    answers=answers_form.raw_answers(),
+                    consented=consented,
+                    received_at=received_at,
+                )
+            except ValidationError as exc:
+                form_error_from(details_form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The response has been entered as %(reference)s.")
+                    % {"reference": submission.reference},
+                )
+                return redirect(
+                    "evidence:manage-submission",
+                    slug=self.call.slug,
+                    public_id=submission.public_id,
+                )
+        return self.render_to_response(
+            self.get_context_data(details_form=details_form, answers_form=answers_form)
+        )
+
+
+class LateLinksView(CallManageMixin, TemplateView):
+    """The call's personal late-submission links, and the form to issue one."""
+
+    template_name = "evidence/secretariat/late_links.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", LateLinkForm())
+        context["links"] = late_links_for_call(call=self.call)
+        context["now"] = timezone.now()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = LateLinkForm(request.POST)
+        if form.is_valid():
+
+            def link_url_for(token: str) -> str:
+                return request.build_absolute_uri(
+                    reverse("evidence:late-start", kwargs={"slug": self.call.slug, "token": token})
+                )
+
+            try:
+                link, _token = late_link_send(
+                    actor=request.user,
+                    call=self.call,
+                    link_url_for=link_url_for,
+                    **form.cleaned_data,
+                )
+            except ValidationError as exc:
+                form_error_from(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("We have emailed a personal link to %(email)s. It works until %(until)s.")
+                    % {
+                        "email": link.email,
+                        "until": timezone.localtime(link.expires_at).strftime("%H:%M, %d %B %Y"),
+                    },
+                )
+                return redirect("evidence:manage-late-links", slug=self.call.slug)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class LateLinkRevokeView(CallManageMixin, TemplateView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        link = get_object_or_404(LateSubmissionLink, pk=kwargs["pk"], call=self.call)
+        try:
+            late_link_revoke(actor=request.user, link=link)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("The link for %(email)s no longer works.") % {"email": link.email}
+            )
+        return redirect("evidence:manage-late-links", slug=self.call.slug)

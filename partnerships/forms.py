@@ -1,0 +1,287 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from levelup.models import Organisation, User
+
+from .enums import EngagementKind, ExchangeKind, FigureKind, MatchStatus, MemberRole
+from .models import Deliverable, PartnershipMember
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    # Templates write the <form> tag themselves (includes/form.html adds the error summary).
+    helper.form_tag = False
+    return helper
+
+
+class PartnershipNotesForm(forms.Form):
+    private_notes = forms.CharField(
+        label=_("Private notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Only members and connectors of this partnership can read these."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class InvitationForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation they represent"),
+        queryset=Organisation.objects.order_by("name"),
+    )
+    role = forms.ChoiceField(
+        label=_("The organisation's role, if it is not a member yet"),
+        choices=MemberRole.choices,
+        initial=MemberRole.MEMBER,
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label=_("Their name"), max_length=200)
+    email = forms.EmailField(
+        label=_("Their email address"),
+        help_text=_("We email them a link that works once and expires after 14 days."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class NewAccountForm(forms.Form):
+    """The invitee's new account: their email is the one the invitation was sent to."""
+
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("Email address"), disabled=True, required=False)
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters; not a common password or only numbers."),
+    )
+    password2 = forms.CharField(
+        label=_("Type the password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif first:
+            try:
+                password_validation.validate_password(
+                    first, User(email=self.initial.get("email", ""), name=cleaned.get("name", ""))
+                )
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices, widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class ConnectorGrantForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address of the new connector"),
+        help_text=_("They need an account already."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        self.user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if self.user is None:
+            raise ValidationError(_("Nobody has an account with this email address."))
+        return email
+
+
+class FigureForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=FigureKind.choices, widget=forms.RadioSelect)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    title = forms.CharField(
+        label=_("Job and organisation (optional)"), max_length=300, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class EngagementForm(forms.Form):
+    occurred_on = forms.DateField(label=_("Date"), widget=DateInput)
+    kind = forms.ChoiceField(
+        label=_("Kind of engagement"), choices=EngagementKind.choices, widget=forms.RadioSelect
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Organisations present"),
+        queryset=PartnershipMember.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Private to the partnership's members and connectors."),
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = (
+            PartnershipMember.objects.active()
+            .filter(partnership=partnership)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        )
+        self.helper = _helper()
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(label=_("What needs doing"), max_length=500)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
+    due_on = forms.DateField(label=_("Due date"), widget=DateInput)
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.helper = _helper()
+
+
+class ExchangeForm(forms.Form):
+    """An ask or an offer. `members` are the organisations the person may record for."""
+
+    member = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=PartnershipMember.objects.none()
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=ExchangeKind.choices)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=500,
+        help_text=_("For example: apprenticeship placements for 20 young people."),
+    )
+    quantity = forms.DecimalField(
+        label=_("Quantity"), max_digits=14, decimal_places=2, widget=forms.TextInput
+    )
+    unit = forms.CharField(
+        label=_("Unit (optional)"),
+        max_length=50,
+        required=False,
+        help_text=_(
+            "Leave empty for the usual unit: days of skills, hours of volunteering, square "
+            "metres of space, placements, or £ for money and procurement spend."
+        ),
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+        if len(members) == 1:
+            self.fields["member"].initial = members[0].pk  # evaluates (and caches) the choices
+        self.fields["quantity"].widget.attrs["inputmode"] = "decimal"
+        self.helper = _helper()
+
+
+class MatchForm(forms.Form):
+    deliverable = forms.ModelChoiceField(label=_("Offer"), queryset=Deliverable.objects.none())
+    quantity = forms.DecimalField(
+        label=_("Quantity to match"), max_digits=14, decimal_places=2, widget=forms.TextInput
+    )
+
+    def __init__(self, *args, deliverables, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deliverable"].queryset = deliverables
+        self.fields["deliverable"].label_from_instance = lambda d: (
+            f"{d.member.organisation.name}: {d}"
+        )
+        self.fields["quantity"].widget.attrs["inputmode"] = "decimal"
+        self.helper = _helper()
+
+
+class MatchMoveForm(forms.Form):
+    status = forms.ChoiceField(label=_("Move to"), choices=MatchStatus.choices)
+
+
+class GoalForm(forms.Form):
+    text = forms.CharField(
+        label=_("The common goal"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What every member commits to work towards, in plain words."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class TermsForm(forms.Form):
+    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 4}))
+    membership = forms.CharField(
+        label=_("Membership"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    decision_making = forms.CharField(
+        label=_("Decision-making"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    meeting_rhythm = forms.CharField(
+        label=_("Meeting rhythm"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class ExitPlanForm(forms.Form):
+    exit_plan = forms.CharField(
+        label=_("Exit plan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Who takes on the connector's work, how meetings keep going, and how it is paid for."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class IndicatorForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    unit = forms.CharField(
+        label=_("Unit"), max_length=50, help_text=_("For example: people, %, £, jobs.")
+    )
+    baseline = forms.DecimalField(
+        label=_("Baseline"), max_digits=16, decimal_places=2, widget=forms.TextInput
+    )
+    target = forms.DecimalField(
+        label=_("Target"), max_digits=16, decimal_places=2, widget=forms.TextInput
+    )
+    source = forms.CharField(label=_("Source of the figures"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()

@@ -1,0 +1,61 @@
+import re
+
+from playwright.sync_api import expect
+
+from levelup.enums import Role
+from levelup.models import OutboundEmail
+from partnerships.models import Representative
+from tests.factories.core import PASSWORD, OrganisationFactory, RoleGrantFactory, UserFactory
+from tests.factories.partnerships import PartnershipFactory
+
+
+def sign_in(page, visit, submit, *, email, password=PASSWORD):
+    visit("/accounts/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.locator("#id_password").fill(password)
+    submit(page.get_by_role("main").get_by_role("button", name="Sign in"))
+
+
+def sign_out(page, submit):
+    submit(page.get_by_role("button", name="Sign out"))
+
+
+def test_public_pages_list_partnership_by_place(page, visit, submit):
+    partnership = PartnershipFactory(name="Wisbech Together", place__name="Wisbech")
+
+    visit("/partnerships/")
+    expect(page.get_by_role("heading", level=2, name="Wisbech")).to_be_visible()
+    submit(page.get_by_role("link", name="Wisbech Together"))
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(partnership.name)
+    expect(page.get_by_text("The members have not agreed a common goal yet.")).to_be_visible()
+
+
+def test_connector_invites_a_member_who_creates_an_account(page, visit, submit):
+    partnership = PartnershipFactory(name="Blackpool Place Partnership")
+    connector = UserFactory(name="Connie Connector")
+    RoleGrantFactory(user=connector, role=Role.CONNECTOR, target=partnership)
+    OrganisationFactory(name="Promenade Print Co.")
+    sign_in(page, visit, submit, email=connector.email)
+
+    visit(f"/partnerships/{partnership.slug}/members/")
+    submit(page.get_by_role("link", name="Invite a representative"))
+    page.get_by_label("Organisation they represent").select_option(label="Promenade Print Co.")
+    page.get_by_label("Lead member").check()
+    page.get_by_label("Their name").fill("Pat Printer")
+    page.get_by_label("Their email address").fill("pat@print.example")
+    submit(page.get_by_role("button", name="Send the invitation"))
+    expect(page.get_by_text("We have emailed an invitation to pat@print.example.")).to_be_visible()
+    sign_out(page, submit)
+
+    body = OutboundEmail.objects.get(to=["pat@print.example"]).body_text
+    link = re.search(r"https?://[^/]+(/partnerships/invitations/[^/]+/)", body)[1]
+    visit(link)
+    page.get_by_label("Your name").fill("Pat Printer")
+    page.get_by_label("Choose a password").fill("sea-front-presses-42")
+    page.get_by_label("Type the password again").fill("sea-front-presses-42")
+    submit(page.get_by_role("button", name="Create my account and join"))
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Blackpool Place Partnership")
+    expect(page.get_by_text("You represent Promenade Print Co.")).to_be_visible()
+    assert Representative.objects.get().user.email == "pat@print.example"

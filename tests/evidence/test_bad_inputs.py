@@ -1,0 +1,238 @@
+"""Every bad input from the issue: nothing is lost, and the page says what is wrong."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from evidence.enums import AttachmentStatus, QuestionKind, SubmissionStatus
+from evidence.models import Attachment, CallForEvidence, Submission
+from evidence.services import attachment_extract_text
+from tests.evidence.documents import corrupt_pdf_bytes, exe_bytes, pdf_bytes
+from tests.factories import (
+    AnswerFactory,
+    CallForEvidenceFactory,
+    QuestionFactory,
+    SectionFactory,
+    SubmissionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def call():
+    call = CallForEvidenceFactory(open=True, word_limit=5, reference_prefix="BAD")
+    section = SectionFactory(call=call, title="Evidence")
+    QuestionFactory(section=section, text="What has worked?", required=True, position=0)
+    QuestionFactory(section=section, kind=QuestionKind.FILE, text="Attach a report", position=1)
+    return call
+
+
+@pytest.fixture
+def draft(call, client):
+    submission = SubmissionFactory(call=call, user=None)
+    session = client.session
+    session["evidence_responses"] = [str(submission.public_id)]
+    session.save()
+    return submission
+
+
+def _page(submission):
+    return reverse(
+        "evidence:response-section", kwargs={"public_id": submission.public_id, "number": 1}
+    )
+
+
+def _text_q(call):
+    return call.questions.get(kind=QuestionKind.LONG_TEXT)
+
+
+def _file_q(call):
+    return call.questions.get(kind=QuestionKind.FILE)
+
+
+def test_empty_required_answer_is_explained(client, call, draft):
+    response = client.post(_page(draft), {f"q{_text_q(call).pk}": "   ", "action": "continue"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        f"q{_text_q(call).pk}": ["Answer this question, or save and come back later."]
+    }
+    assert "There is a problem" in response.content.decode()
+
+
+def test_over_word_limit_keeps_text_and_says_by_how_much(client, call, draft):
+    text = "one two three four five six seven eight"
+
+    response = client.post(_page(draft), {f"q{_text_q(call).pk}": text, "action": "continue"})
+
+    assert response.context["form"].errors[f"q{_text_q(call).pk}"] == [
+        "Your answer is 3 words too long: it has 8 words and the limit is 5. "
+        "Your text has been kept so you can shorten it."
+    ]
+    assert text in response.content.decode()
+    assert draft.answers.get().text == text
+
+
+def test_five_megabyte_answer_is_kept_and_explained(client, call, draft):
+    text = ("evidence " * 600_000)[:5_000_000]
+    CallForEvidence.objects.filter(pk=call.pk).update(word_limit=None)
+
+    response = client.post(_page(draft), {f"q{_text_q(call).pk}": text, "action": "continue"})
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors[f"q{_text_q(call).pk}"]
+    assert errors == [
+        "Your answer is 5,000,000 characters long; the most we can take is 200,000. "
+        "Your text has been kept so you can shorten it, or attach it as a file."
+    ]
+    assert len(draft.answers.get().text) == 5_000_000
+
+
+def test_html_and_script_stored_as_text_and_escaped(client, call, draft):
+    evil = '<script>alert("x")</script><b>bold</b>'
+
+    client.post(_page(draft), {f"q{_text_q(call).pk}": evil, "action": "continue"})
+    check = client.get(reverse("evidence:response-check", kwargs={"public_id": draft.public_id}))
+
+    assert draft.answers.get().text == evil
+    html = check.content.decode()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;" in html
+    assert "<script>alert" not in html
+
+
+def _upload(client, call, draft, name, data):
+    return client.post(
+        _page(draft),
+        {
+            f"q{_text_q(call).pk}": "Short answer",
+            f"q{_file_q(call).pk}": SimpleUploadedFile(name, data),
+            "action": "upload",
+        },
+    )
+
+
+def test_exe_renamed_pdf_is_refused(client, call, draft):
+    response = _upload(client, call, draft, "report.pdf", exe_bytes())
+
+    assert response.context["form"].errors[f"q{_file_q(call).pk}"] == [
+        "report.pdf is not a PDF, Word (DOCX), OpenDocument (ODT) or plain text file. "
+        "We check what a file contains, not only its name."
+    ]
+    assert Attachment.objects.count() == 0
+    assert draft.answers.get().text == "Short answer"
+
+
+def test_zero_byte_file_is_refused(client, call, draft):
+    response = _upload(client, call, draft, "empty.pdf", b"")
+
+    errors = response.context["form"].errors[f"q{_file_q(call).pk}"]
+    assert errors == ["empty.pdf is empty. Choose a file with something in it."]
+    assert Attachment.objects.count() == 0
+
+
+def test_file_over_size_limit_is_refused(client, call, draft, settings):
+    settings.EVIDENCE_MAX_UPLOAD_BYTES = 1024
+
+    response = _upload(client, call, draft, "big.txt", b"a" * 2048)
+
+    errors = response.context["form"].errors[f"q{_file_q(call).pk}"]
+    assert errors == ["big.txt is 2.0\xa0KB; files must be 1.0\xa0KB or smaller."]
+    assert Attachment.objects.count() == 0
+
+
+def test_too_many_files_is_refused(client, call, draft):
+    CallForEvidence.objects.filter(pk=call.pk).update(max_attachments=1)
+    _upload(client, call, draft, "one.txt", b"first")
+
+    response = _upload(client, call, draft, "two.txt", b"second")
+
+    errors = response.context["form"].errors[f"q{_file_q(call).pk}"]
+    assert errors == ["You can attach at most 1 files to a response. Remove one first."]
+    assert Attachment.objects.count() == 1
+
+
+def test_corrupt_pdf_is_kept_flagged_and_submission_goes_through(client, call, draft):
+    response = _upload(client, call, draft, "broken.pdf", corrupt_pdf_bytes())
+    attachment = Attachment.objects.get()
+
+    attachment_extract_text(attachment_id=attachment.pk)
+    submitted = client.post(
+        reverse("evidence:response-check", kwargs={"public_id": draft.public_id})
+    )
+
+    assert response.status_code == 302
+    attachment.refresh_from_db()
+    assert attachment.status == AttachmentStatus.UNREADABLE
+    assert attachment.flag_reason.startswith("The file could not be read")
+    assert submitted.status_code == 302
+    assert Submission.objects.get(pk=draft.pk).status == SubmissionStatus.SUBMITTED
+
+
+def test_valid_pdf_is_stored_privately_with_random_name(client, call, draft, private_uploads):
+    _upload(client, call, draft, "My evidence.pdf", pdf_bytes())
+
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == "My evidence.pdf"
+    assert "My evidence" not in attachment.file.name
+    assert attachment.file.name.endswith(".pdf")
+    assert attachment.file.path.startswith(str(private_uploads))
+    assert attachment.file.storage.base_url is None
+
+
+def test_submission_to_closed_call_refused(client, call, draft):
+    AnswerFactory(submission=draft, question=_text_q(call), text="Fine")
+    CallForEvidence.objects.filter(pk=call.pk).update(status="closed")
+
+    response = client.post(
+        reverse("evidence:response-check", kwargs={"public_id": draft.public_id})
+    )
+
+    assert response.status_code == 403
+    assert Submission.objects.get(pk=draft.pk).status == SubmissionStatus.DRAFT
+
+
+def test_submission_to_draft_call_refused(client, call, draft):
+    AnswerFactory(submission=draft, question=_text_q(call), text="Fine")
+    CallForEvidence.objects.filter(pk=call.pk).update(status="draft")
+
+    response = client.post(
+        reverse("evidence:response-check", kwargs={"public_id": draft.public_id})
+    )
+
+    assert response.status_code == 403
+    assert Submission.objects.get(pk=draft.pk).status == SubmissionStatus.DRAFT
+
+
+def test_forged_question_id_from_another_call_is_ignored(client, call, draft):
+    foreign = QuestionFactory(section__call=CallForEvidenceFactory(open=True))
+
+    client.post(
+        _page(draft),
+        {f"q{_text_q(call).pk}": "Mine", f"q{foreign.pk}": "Forged", "action": "continue"},
+    )
+
+    assert list(draft.answers.values_list("question_id", "text")) == [(_text_q(call).pk, "Mine")]
+    assert foreign.answers.count() == 0
+
+
+def test_tampered_continue_token_is_refused(client):
+    response = client.get(reverse("evidence:continue", kwargs={"token": "not-a-real-token"}))
+
+    assert response.status_code == 404
+    assert "This link does not work" in response.content.decode()
+
+
+def test_missing_csrf_token_is_refused(call, draft):
+    csrf_client = Client(enforce_csrf_checks=True)
+    session = csrf_client.session
+    session["evidence_responses"] = [str(draft.public_id)]
+    session.save()
+
+    response = csrf_client.post(
+        _page(draft), {f"q{_text_q(call).pk}": "No token", "action": "continue"}
+    )
+
+    assert response.status_code == 403
+    assert draft.answers.count() == 0

@@ -1,0 +1,62 @@
+import pytest
+from django.core.management import call_command
+
+from evidence.enums import CallStatus, SubmissionStatus
+from evidence.models import Answer, CallForEvidence, Question, Submission
+from evidence.selectors import submission_problems
+
+pytestmark = pytest.mark.django_db
+
+
+def _load():
+    with open("/dev/null", "w") as sink:
+        call_command("load_demo", stdout=sink)
+
+
+def test_demo_loads_closed_call_with_sixty_varied_responses():
+    _load()
+
+    closed = CallForEvidence.objects.get(slug="role-of-business-in-place-based-regeneration")
+    submissions = Submission.objects.filter(call=closed)
+    assert closed.current_status == CallStatus.CLOSED
+    assert Question.objects.filter(call=closed).count() == 7
+    assert submissions.count() == 60
+    assert submissions.filter(status=SubmissionStatus.SUBMITTED).count() == 55
+    assert submissions.filter(status=SubmissionStatus.WITHDRAWN).count() == 2
+    assert submissions.filter(status=SubmissionStatus.DRAFT).count() == 3
+    assert set(submissions.values_list("organisation_type", flat=True)) == {
+        "",
+        "business",
+        "local_authority",
+        "combined_authority",
+        "community",
+        "education",
+        "public_body",
+        "parliamentarian",
+        "other",
+    }
+    assert set(
+        submissions.filter(organisation_type="business").values_list("organisation_size", flat=True)
+    ) == {"micro", "small", "medium", "large"}
+    references = sorted(submissions.exclude(reference="").values_list("number", flat=True))
+    assert references == list(range(1, 58))
+    sent = submissions.filter(status=SubmissionStatus.SUBMITTED)
+    assert [submission_problems(submission=s) for s in sent[:5]] == [[], [], [], [], []]
+
+
+def test_demo_loads_open_call_with_questions():
+    _load()
+
+    open_call = CallForEvidence.objects.get(slug="skills-and-young-people-in-coastal-towns")
+    assert open_call.is_accepting_responses is True
+    assert open_call.questions.count() == 4
+    assert open_call.questions.filter(kind="file").count() == 1
+
+
+def test_demo_is_idempotent():
+    _load()
+    counts = (Submission.objects.count(), Answer.objects.count(), Question.objects.count())
+
+    _load()
+
+    assert (Submission.objects.count(), Answer.objects.count(), Question.objects.count()) == counts

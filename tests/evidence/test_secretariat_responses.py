@@ -1,0 +1,297 @@
+"""Running a call: dashboard, list of responses, late links, responses entered on paper."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from evidence.enums import (
+    PublicationPreference,
+    QuestionKind,
+    RespondingAs,
+    SubmissionChannel,
+    SubmissionStatus,
+)
+from evidence.models import LateSubmissionLink, Submission
+from levelup.enums import OrganisationType
+from levelup.models import AuditEntry, OutboundEmail
+from tests.factories import (
+    CallForEvidenceFactory,
+    PlaceFactory,
+    QuestionFactory,
+    SubmissionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(name, call, **kwargs):
+    return reverse(name, kwargs={"slug": call.slug, **kwargs})
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_dashboard_queries_constant(client, secretariat, call, rows, django_assert_num_queries):
+    place = PlaceFactory()
+    SubmissionFactory.create_batch(rows, call=call, submitted=True, place=place)
+    SubmissionFactory.create_batch(rows, call=call)
+    client.force_login(secretariat)
+    client.get(_url("evidence:manage-call", call))  # session and content types warmed
+
+    with django_assert_num_queries(8):
+        response = client.get(_url("evidence:manage-call", call))
+
+    assert response.context["stats"]["submitted"] == rows
+    assert response.context["stats"]["drafts"] == rows
+
+
+def test_dashboard_counts_by_day_type_and_place(client, secretariat, call):
+    blackpool = PlaceFactory(name="Blackpool")
+    SubmissionFactory.create_batch(2, call=call, submitted=True, place=blackpool)
+    SubmissionFactory(
+        call=call,
+        submitted=True,
+        responding_as=RespondingAs.ORGANISATION,
+        organisation_name="Wisbech Council",
+        organisation_type=OrganisationType.LOCAL_AUTHORITY,
+    )
+    SubmissionFactory(call=call)
+    client.force_login(secretariat)
+
+    response = client.get(_url("evidence:manage-call", call))
+
+    stats = response.context["stats"]
+    assert stats["types"] == [("As an individual", 2), ("Local authority", 1)]
+    assert stats["places"] == [("Blackpool", 2), ("Not given", 1)]
+    assert [(d.submitted, d.drafts) for d in stats["days"]] == [(3, 1)]
+    html = response.content.decode()
+    assert "bar-w-75" in html  # 3 sent of 4 started that day
+    assert 'style="' not in html
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_submission_list_queries_constant(
+    client, secretariat, call, rows, django_assert_num_queries
+):
+    SubmissionFactory.create_batch(rows, call=call, submitted=True, place=PlaceFactory())
+    client.force_login(secretariat)
+    client.get(_url("evidence:manage-submissions", call))
+
+    with django_assert_num_queries(7):
+        response = client.get(_url("evidence:manage-submissions", call), {"q": "", "page": 1})
+
+    assert len(response.context["submissions"]) == min(rows, 25)
+
+
+def test_submission_list_searches_names_organisations_and_references(client, secretariat, call):
+    SubmissionFactory(call=call, submitted=True, respondent_name="Priya Shah")
+    wanted = SubmissionFactory(
+        call=call,
+        submitted=True,
+        respondent_name="Tom Jones",
+        responding_as=RespondingAs.ORGANISATION,
+        organisation_name="Bradford Bakers Ltd",
+        organisation_type=OrganisationType.BUSINESS,
+    )
+    client.force_login(secretariat)
+
+    by_org = client.get(_url("evidence:manage-submissions", call), {"q": "bakers"})
+    by_ref = client.get(_url("evidence:manage-submissions", call), {"q": wanted.reference.lower()})
+
+    assert [s.pk for s in by_org.context["submissions"]] == [wanted.pk]
+    assert [s.pk for s in by_ref.context["submissions"]] == [wanted.pk]
+
+
+def test_submission_list_filters_and_hides_drafts_and_other_calls(client, secretariat, call):
+    wisbech = PlaceFactory(name="Wisbech")
+    paper = SubmissionFactory(
+        call=call, submitted=True, channel=SubmissionChannel.PAPER, place=wisbech
+    )
+    SubmissionFactory(call=call, submitted=True, place=wisbech)
+    SubmissionFactory(call=call)
+    SubmissionFactory(call=CallForEvidenceFactory(body=call.body, open=True), submitted=True)
+    client.force_login(secretariat)
+
+    everything = client.get(_url("evidence:manage-submissions", call))
+    filtered = client.get(
+        _url("evidence:manage-submissions", call),
+        {"channel": "paper", "place": wisbech.pk, "status": "submitted"},
+    )
+    drafts = client.get(_url("evidence:manage-submissions", call), {"status": "draft"})
+
+    assert len(everything.context["submissions"]) == 2
+    assert [s.pk for s in filtered.context["submissions"]] == [paper.pk]
+    assert len(drafts.context["submissions"]) == 1
+
+
+def test_submission_list_paginates_keeping_filters(client, secretariat, call):
+    SubmissionFactory.create_batch(26, call=call, submitted=True)
+    client.force_login(secretariat)
+
+    response = client.get(_url("evidence:manage-submissions", call), {"status": "submitted"})
+
+    assert response.context["page_obj"].paginator.num_pages == 2
+    assert "?status=submitted&amp;page=2" in response.content.decode()
+
+
+def test_submission_detail_shows_answers_and_channel(client, secretariat, call):
+    question = QuestionFactory(section__call=call, text="What works?")
+    submission = SubmissionFactory(call=call, submitted=True, channel=SubmissionChannel.EMAIL)
+    submission.answers.create(question=question, text="<b>Bold</b> claims")
+    client.force_login(secretariat)
+
+    response = client.get(_url("evidence:manage-submission", call, public_id=submission.public_id))
+
+    html = response.content.decode()
+    assert "By email" in html
+    assert "&lt;b&gt;Bold&lt;/b&gt; claims" in html
+
+
+def test_late_link_is_issued_emailed_and_audited(
+    client, secretariat, body, django_capture_on_commit_callbacks
+):
+    closed = CallForEvidenceFactory(body=body, closed=True, title="Closed call")
+    client.force_login(secretariat)
+    until = timezone.localtime(timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+
+    response = client.post(
+        _url("evidence:manage-late-links", closed),
+        {"email": "Late@Example.org", "expires_at": until, "reason": "Asked on the phone"},
+    )
+
+    link = LateSubmissionLink.objects.get(call=closed)
+    assert response["Location"] == _url("evidence:manage-late-links", closed)
+    assert (link.email, link.reason, link.created_by) == (
+        "late@example.org",
+        "Asked on the phone",
+        secretariat,
+    )
+    email = OutboundEmail.objects.get(template="evidence/late_link")
+    assert email.to == ["late@example.org"]
+    assert f"/calls/{closed.slug}/late/" in email.body_text
+    entry = AuditEntry.objects.get(action="evidence.late_link.issue")
+    assert entry.changes["email"] == "late@example.org"
+
+
+def test_late_link_emailed_works_for_the_respondent_after_closing(client, secretariat, body):
+    closed = CallForEvidenceFactory(body=body, closed=True)
+    QuestionFactory(section__call=closed)
+    client.force_login(secretariat)
+    until = timezone.localtime(timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    client.post(
+        _url("evidence:manage-late-links", closed),
+        {"email": "late@example.org", "expires_at": until},
+    )
+    body_text = OutboundEmail.objects.get(template="evidence/late_link").body_text
+    path = next(line for line in body_text.splitlines() if "/late/" in line).split("testserver")[1]
+    client.logout()
+
+    response = client.get(path)
+
+    submission = Submission.objects.get(call=closed)
+    assert response["Location"] == reverse(
+        "evidence:response-details", kwargs={"public_id": submission.public_id}
+    )
+    assert submission.late_link.email == "late@example.org"
+
+
+def test_late_link_in_the_past_is_refused(client, secretariat, call):
+    client.force_login(secretariat)
+    past = timezone.localtime(timezone.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+
+    response = client.post(
+        _url("evidence:manage-late-links", call), {"email": "a@example.org", "expires_at": past}
+    )
+
+    assert response.context["form"].errors == {"expires_at": ["Choose a time in the future."]}
+    assert not LateSubmissionLink.objects.exists()
+
+
+def test_late_link_revoke_stops_it_and_is_audited(client, secretariat, call):
+    link = LateSubmissionLink.objects.create(
+        call=call,
+        email="late@example.org",
+        token_hash="y" * 64,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    client.force_login(secretariat)
+
+    client.post(_url("evidence:manage-late-link-revoke", call, pk=link.pk))
+
+    link.refresh_from_db()
+    assert link.revoked_at is not None
+    assert not link.is_usable()
+    assert AuditEntry.objects.filter(action="evidence.late_link.revoke").count() == 1
+
+
+def _paper_data(question, **overrides):
+    data = {
+        "channel": "paper",
+        "received_on": "2026-03-04",
+        "respondent_name": "Edna Paper",
+        "respondent_email": "",
+        "responding_as": "organisation",
+        "organisation_name": "Wisbech Allotment Society",
+        "organisation_type": "community",
+        "publication_preference": "named",
+        "consent": "on",
+        f"answers-q{question.pk}": "We grow food for the food bank.",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_paper_response_is_entered_marked_and_referenced(client, secretariat, body):
+    closed = CallForEvidenceFactory(body=body, closed=True, reference_prefix="PTF")
+    question = QuestionFactory(section__call=closed, required=True)
+    client.force_login(secretariat)
+
+    response = client.post(_url("evidence:manage-submission-enter", closed), _paper_data(question))
+
+    submission = Submission.objects.get(call=closed)
+    assert response["Location"] == _url(
+        "evidence:manage-submission", closed, public_id=submission.public_id
+    )
+    assert (submission.status, submission.reference, submission.channel) == (
+        SubmissionStatus.SUBMITTED,
+        "PTF0001",
+        SubmissionChannel.PAPER,
+    )
+    assert submission.entered_by == secretariat
+    assert submission.organisation_name == "Wisbech Allotment Society"
+    assert submission.publication_preference == PublicationPreference.NAMED
+    assert submission.consent_version == closed.privacy_notice_version
+    assert timezone.localtime(submission.submitted_at).date().isoformat() == "2026-03-04"
+    assert submission.answers.get().text == "We grow food for the food bank."
+    assert AuditEntry.objects.filter(action="evidence.submission.enter_on_behalf").count() == 1
+
+
+def test_paper_response_missing_required_answer_keeps_what_was_typed(client, secretariat, call):
+    question = QuestionFactory(section__call=call, required=True)
+    other = QuestionFactory(section__call=call, kind=QuestionKind.SHORT_TEXT)
+    client.force_login(secretariat)
+
+    response = client.post(
+        _url("evidence:manage-submission-enter", call),
+        _paper_data(question, **{f"answers-q{question.pk}": "", f"answers-q{other.pk}": "Kept"}),
+    )
+
+    assert not Submission.objects.exists()
+    assert response.context["answers_form"].errors == {
+        f"q{question.pk}": ["Enter the respondent's answer to this question."]
+    }
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert 'value="Kept"' in html
+
+
+def test_paper_response_cannot_be_online(client, secretariat, call):
+    question = QuestionFactory(section__call=call)
+    client.force_login(secretariat)
+
+    response = client.post(
+        _url("evidence:manage-submission-enter", call), _paper_data(question, channel="online")
+    )
+
+    assert "channel" in response.context["details_form"].errors
+    assert not Submission.objects.exists()
