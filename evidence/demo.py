@@ -415,8 +415,10 @@ def _pool(kind: str) -> list[str]:
 def _answers(rng: random.Random, row: dict, place_name: str, questions: list[Question]):
     involvement, contribution, barriers, worked, scale, national, staff = questions
     pool = _pool(row["organisation_type"])
-    where = f"In {place_name}, " if place_name else ""
-    text = where + " ".join(rng.sample(pool, k=2))
+    text = " ".join(rng.sample(pool, k=2))
+    if place_name:
+        # "In Wisbech, our research finds…": the sentence carries on after the place.
+        text = f"In {place_name}, {text[0].lower()}{text[1:]}"
     values = {
         involvement: {"text": rng.choice(INVOLVEMENT)},
         contribution: {"text": text},
@@ -513,13 +515,18 @@ def load_evidence() -> None:
     existing_open = CallForEvidence.objects.filter(
         slug="skills-and-young-people-in-coastal-towns"
     ).first()
+    opens_at = existing_open.opens_at if existing_open else now - timedelta(days=7)
+    closes_at = existing_open.closes_at if existing_open else now + timedelta(days=45)
+    if closes_at <= now + timedelta(days=1):
+        # The demo promises one open call: weeks later, `make run` moves its deadline on.
+        closes_at = now + timedelta(days=45)
     open_call = _call(
         body,
         "skills-and-young-people-in-coastal-towns",
         OPEN_CALL,
         CallStatus.OPEN,
-        existing_open.opens_at if existing_open else now - timedelta(days=7),
-        existing_open.closes_at if existing_open else now + timedelta(days=45),
+        opens_at,
+        closes_at,
     )
     _questions(open_call, OPEN_SECTIONS)
     ensure_grant(user=demo_user("reviewer"), role=Role.REVIEWER, target=closed)

@@ -1,6 +1,9 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from levelup.enums import BusinessSize, OrganisationType
 from levelup.models import Place
@@ -20,16 +23,30 @@ def _optional(label) -> str:
 
 
 class RespondentDetailsForm(forms.Form):
-    respondent_name = forms.CharField(label=_("Full name"), max_length=200)
+    respondent_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        error_messages={"required": _("Enter your full name.")},
+    )
     respondent_email = forms.EmailField(
         label=_("Email address"),
         help_text=_("We send your receipt and a link to come back to your draft here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address in the correct format, like name@example.org."),
+        },
     )
     responding_as = forms.ChoiceField(
         label=_("Are you responding as an individual or on behalf of an organisation?"),
         choices=RespondingAs.choices,
         widget=forms.RadioSelect,
+        error_messages={
+            "required": _(
+                "Choose whether you respond as an individual or on behalf of an organisation."
+            ),
+            "invalid_choice": _("Choose one of the options."),
+        },
     )
     organisation_name = forms.CharField(
         label=_("Organisation name"),
@@ -42,6 +59,7 @@ class RespondentDetailsForm(forms.Form):
         choices=[("", _("Choose a type")), *list(OrganisationType.choices)],
         required=False,
         help_text=_("If you respond on behalf of an organisation."),
+        error_messages={"invalid_choice": _("Choose a type from the list.")},
     )
     organisation_size = forms.ChoiceField(
         label=_("Size of business"),
@@ -49,6 +67,7 @@ class RespondentDetailsForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
         help_text=_("If the organisation is a business."),
+        error_messages={"invalid_choice": _("Choose one of the sizes.")},
     )
     place = forms.ModelChoiceField(
         label=_optional(_("Place")),
@@ -56,11 +75,16 @@ class RespondentDetailsForm(forms.Form):
         required=False,
         empty_label=_("Not listed, or prefer not to say"),
         help_text=_("The town or city your evidence is mostly about."),
+        error_messages={"invalid_choice": _("Choose a place from the list.")},
     )
     publication_preference = forms.ChoiceField(
         label=_("May we publish your response?"),
         choices=PublicationPreference.choices,
         widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose whether and how we may publish your response."),
+            "invalid_choice": _("Choose one of the options."),
+        },
     )
     consent = forms.BooleanField(
         label=_("I have read the privacy notice and agree to my response being used as it says."),
@@ -111,17 +135,27 @@ class SectionAnswersForm(forms.Form):
                 hint = f"{hint} {limit}".strip()
             attrs = {"rows": 8}
             if question.limit:
+                # The live count (static/js/evidence-word-count.js) reads its words from here,
+                # so they are translated like the rest of the page.
                 attrs["data-word-limit"] = question.limit
+                attrs["data-words-left"] = _("You have {n} words remaining")
+                attrs["data-words-over"] = _("You have {n} words too many")
             field = forms.CharField(widget=forms.Textarea(attrs=attrs), strip=False)
         elif question.kind == QuestionKind.SHORT_TEXT:
             field = forms.CharField()
         elif question.kind == QuestionKind.NUMBER:
             field = forms.CharField(widget=forms.TextInput(attrs={"inputmode": "decimal"}))
         elif question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.SCALE):
-            field = forms.ChoiceField(choices=choice_options(question), widget=forms.RadioSelect)
+            field = forms.ChoiceField(
+                choices=choice_options(question),
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": _("Choose one of the options.")},
+            )
         elif question.kind == QuestionKind.MULTIPLE_CHOICE:
             field = forms.MultipleChoiceField(
-                choices=choice_options(question), widget=forms.CheckboxSelectMultiple
+                choices=choice_options(question),
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"invalid_choice": _("Choose from the options given.")},
             )
         else:
             # Empty files reach the service, which explains the problem in our words.
@@ -131,7 +165,16 @@ class SectionAnswersForm(forms.Form):
                     attrs={"accept": ".pdf,.docx,.odt,.txt"},
                 ),
             )
-            hint = f"{hint} {_('PDF, Word (DOCX), OpenDocument (ODT) or plain text.')}".strip()
+            count = question.call.max_attachments
+            kinds = _("PDF, Word (DOCX), OpenDocument (ODT) or plain text, up to %(size)s.") % {
+                "size": filesizeformat(settings.EVIDENCE_MAX_UPLOAD_BYTES)
+            }
+            limit = ngettext(
+                "You can attach %(count)s file to your response.",
+                "You can attach up to %(count)s files to your response.",
+                count,
+            ) % {"count": count}
+            hint = f"{hint} {kinds} {limit}".strip()
         field.required = False
         field.label = label
         field.help_text = hint
@@ -164,6 +207,10 @@ class SectionAnswersForm(forms.Form):
         for question in self.questions:
             name = question_field_name(question)
             if question.kind == QuestionKind.FILE:
+                continue
+            if name in self.errors:
+                # The field itself refused the value (an option that is not offered);
+                # its message already says so in our words.
                 continue
             value = raw[question]
             for problem in answer_problems(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from levelup.models import User
 
 from .answers import answer_problems
-from .enums import CallStatus, QuestionKind, RespondingAs, SubmissionStatus
+from .enums import CallStatus, QuestionKind, RespondingAs, SubmissionChannel, SubmissionStatus
 from .models import Answer, Attachment, CallForEvidence, Question, Section, Submission
 
 
@@ -136,6 +136,19 @@ def submission_problems(*, submission: Submission) -> list[Problem]:
         problems.append(Problem(_("Say whether and how we may publish your response.")))
     if submission.consented_at is None:
         problems.append(Problem(_("Confirm that you have read the privacy notice.")))
+    elif (
+        submission.channel == SubmissionChannel.ONLINE
+        and submission.consent_version != submission.call.privacy_notice_version
+    ):
+        # Consent is to one wording: a changed notice has to be agreed to again.
+        problems.append(
+            Problem(
+                _(
+                    "The privacy notice has changed since you agreed to it. Read it again "
+                    "and confirm on the 'Your details' page."
+                )
+            )
+        )
     answers = {a.question_id: a for a in submission.answers.all()}
     files = set(submission.attachments.values_list("question_id", flat=True))
     for index, section in enumerate(sections_with_questions(call=submission.call), start=1):

@@ -131,6 +131,11 @@ urlpatterns += [
         name="manage-submission",
     ),
     path(
+        "manage/calls/<slug:slug>/responses/<uuid:public_id>/files/<int:pk>/",
+        _resp.SubmissionAttachmentView.as_view(),
+        name="manage-submission-file",
+    ),
+    path(
         "manage/calls/<slug:slug>/late-links/",
         _resp.LateLinksView.as_view(),
         name="manage-late-links",

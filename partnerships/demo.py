@@ -130,8 +130,16 @@ def _engagement(connector, partnership, members, when, kind, title, notes, prese
 
 
 def _backdate_agreements(partnership, when: date) -> None:
-    stamp = timezone.make_aware(datetime.combine(when, time(9, 30)))
-    AgreementVersion.objects.filter(partnership=partnership).update(created_at=stamp)
+    """Spread the versions over the weeks after `when`, as if drafted and endorsed then."""
+    for version in AgreementVersion.objects.filter(partnership=partnership):
+        drafted = timezone.make_aware(
+            datetime.combine(when + timedelta(days=35 * (version.number - 1)), time(9, 30))
+        )
+        AgreementVersion.objects.filter(pk=version.pk).update(
+            created_at=drafted,
+            agreed_at=drafted + timedelta(days=21) if version.agreed_at else None,
+        )
+        version.endorsements.update(created_at=drafted + timedelta(days=7))
 
 
 @transaction.atomic

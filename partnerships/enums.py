@@ -10,6 +10,9 @@ class PartnershipStage(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+STAGE_ORDER = list(PartnershipStage)
+
+
 class MemberRole(models.TextChoices):
     LEAD = "lead", _("Lead member")
     MEMBER = "member", _("Member")

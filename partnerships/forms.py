@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from levelup.models import Organisation, User
 
-from .enums import EngagementKind, ExchangeKind, FigureKind, MatchStatus, MemberRole
+from .enums import (
+    EngagementKind,
+    ExchangeKind,
+    FigureKind,
+    MatchStatus,
+    MemberRole,
+    PartnershipStage,
+)
 from .models import Deliverable, PartnershipMember
 
 
@@ -285,3 +292,7 @@ class IndicatorForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), choices=PartnershipStage.choices)

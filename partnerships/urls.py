@@ -178,4 +178,14 @@ urlpatterns = [
         plan.IndicatorFormView.as_view(),
         name="indicator-update",
     ),
+    path(
+        "<slug:slug>/stage/",
+        partnership.PartnershipStageChangeView.as_view(),
+        name="partnership-stage",
+    ),
+    path(
+        "<slug:slug>/invitations/<int:pk>/withdraw/",
+        member.InvitationWithdrawView.as_view(),
+        name="invitation-withdraw",
+    ),
 ]

@@ -22,7 +22,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -143,10 +143,7 @@ def import_read(*, data: bytes, file_format: str) -> tuple[list[str], Iterator[l
             [_cell(v) for v in row] for row in workbook.worksheets[0].iter_rows(values_only=True)
         )
     else:
-        try:
-            rows = csv.reader(io.StringIO(_decode(data), newline=""))
-        except csv.Error as exc:
-            raise ValidationError(_("The CSV file could not be read.")) from exc
+        rows = _csv_rows(_decode(data))
     try:
         header = next(rows)
     except StopIteration:
@@ -163,6 +160,15 @@ def import_read(*, data: bytes, file_format: str) -> tuple[list[str], Iterator[l
         if any(_cell(c) for c in row)
     )
     return columns, body
+
+
+def _csv_rows(text: str) -> Iterator[list[str]]:
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""))
+    except csv.Error as exc:
+        raise ValidationError(
+            _("The CSV file could not be read: %(error)s") % {"error": exc}
+        ) from exc
 
 
 def _format_of(name: str, data: bytes) -> str:
@@ -259,7 +265,8 @@ def _row_key(mapping: dict[str, str], row: list[str]) -> str:
     for index, target in mapping.items():
         if target == "external_id" and row[int(index)]:
             return f"id:{row[int(index)]}"[:100]
-    cells = [f"{target}={row[int(index)]}" for index, target in sorted(mapping.items())]
+    # By what each cell holds, not by column order, so a re-ordered export matches too.
+    cells = sorted(f"{target}={row[int(index)]}" for index, target in mapping.items())
     return "row:" + hashlib.sha256("\x1f".join(cells).encode()).hexdigest()
 
 
@@ -474,18 +481,35 @@ def _progress_write(job_id: int, processed: int) -> None:
     thread.join()
 
 
-def import_run(*, job_id: int) -> ImportJob | None:
-    """Import every row of a queued job, or none. Idempotent: a job not queued is left alone.
+class _AlreadyRunning(Exception):
+    """Another worker holds this import's lock (a task delivered twice)."""
 
-    Rows whose import key is in the call already (imported before) are counted, not added.
-    Any problem (a row that no longer passes, a database error) rolls everything back and
-    marks the job failed with the reason.
+
+class _RowProblems(Exception):
+    def __init__(self, rows: list[dict]):
+        super().__init__(f"{len(rows)} rows with problems")
+        self.rows = rows
+
+
+# The first key of PostgreSQL advisory locks taken by imports (the second is the job id).
+IMPORT_LOCK_CLASS = 4_242
+
+
+def import_run(*, job_id: int) -> ImportJob | None:
+    """Import every row of a queued job, or none. Returns None when there is nothing to do.
+
+    Idempotent: a finished job is left alone, and so is one another worker is running (an
+    advisory lock, held for the import's transaction). A job a crashed worker left
+    "running" runs again when the task is redelivered (the task acks late); its rolled-back
+    rows were never written. Rows whose import key is in the call already (imported before)
+    are counted, not added. A row that no longer passes the checks, or any database error,
+    rolls everything back and marks the job failed with the reason.
     """
     with transaction.atomic():
         job = (
             ImportJob.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("call__body", "created_by")
-            .filter(pk=job_id, status=ImportStatus.QUEUED)
+            .filter(pk=job_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])
             .first()
         )
         if job is None:
@@ -495,8 +519,12 @@ def import_run(*, job_id: int) -> ImportJob | None:
         job.save(update_fields=["status", "started_at", "updated_at"])
     try:
         _import_all(job)
-    except ValidationError as exc:
-        return _import_failed(job, exc.messages)
+    except _AlreadyRunning:
+        return None
+    except _RowProblems as exc:
+        return _import_failed(
+            job, [_("Some rows have problems now; check the file again.")], rows=exc.rows
+        )
     except Exception as exc:
         _import_failed(job, [_("The import stopped: %(error)s") % {"error": exc}])
         raise
@@ -504,19 +532,22 @@ def import_run(*, job_id: int) -> ImportJob | None:
 
 
 def _import_all(job: ImportJob) -> None:
-    lookup = _Lookup(job.call)
-    parsed_rows, errors = [], []
-    for number, row in enumerate(_rows(job), start=2):
-        parsed, problems = _parse_row(lookup, job.mapping, row)
-        if problems:
-            errors.append({"row": number, "problems": problems})
-        parsed_rows.append(parsed)
-    if errors:
-        ImportJob.objects.filter(pk=job.pk).update(errors=errors)
-        raise ValidationError(_("Some rows have problems now; check the file again."))
-    step = max(len(parsed_rows) // 50, 1)
-    created = skipped = 0
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [IMPORT_LOCK_CLASS, job.pk])
+            if not cursor.fetchone()[0]:
+                raise _AlreadyRunning
+        lookup = _Lookup(job.call)
+        parsed_rows, errors = [], []
+        for number, row in enumerate(_rows(job), start=2):
+            parsed, problems = _parse_row(lookup, job.mapping, row)
+            if problems:
+                errors.append({"row": number, "problems": problems})
+            parsed_rows.append(parsed)
+        if errors:
+            raise _RowProblems(errors)
+        step = max(len(parsed_rows) // 50, 1)
+        created = skipped = 0
         seen = set(
             Submission.objects.filter(call=job.call)
             .exclude(import_key="")
@@ -560,13 +591,15 @@ def _import_all(job: ImportJob) -> None:
         )
 
 
-def _import_failed(job: ImportJob, messages: list[str]) -> ImportJob:
+def _import_failed(
+    job: ImportJob, messages: list[str], rows: list[dict] | None = None
+) -> ImportJob:
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         job.status = ImportStatus.FAILED
         job.processed_rows = 0
         job.finished_at = timezone.now()
-        job.errors = [*job.errors, {"row": None, "problems": messages}]
+        job.errors = [*(rows or []), {"row": None, "problems": messages}]
         job.save(update_fields=["status", "processed_rows", "finished_at", "errors", "updated_at"])
         audit_record(
             actor=None, action="evidence.import.fail", target=job, changes={"why": messages}

@@ -92,7 +92,9 @@ def _locked_draft(submission: Submission) -> Submission:
         .get(pk=submission.pk)
     )
     if locked.status != SubmissionStatus.DRAFT:
-        raise ValidationError(_("This response has been sent already and cannot be changed."))
+        raise ValidationError(
+            _("This response has been sent already and cannot be changed."), code="not_draft"
+        )
     if not _may_take_responses(locked):
         raise _closed_error(locked.call)
     return locked

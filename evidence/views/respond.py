@@ -71,9 +71,10 @@ def _continue_url(request, submission: Submission) -> str | None:
     return request.build_absolute_uri(reverse("evidence:continue", kwargs={"token": token}))
 
 
-def _answers_summary(submission: Submission):
+def _answers_summary(submission: Submission, sections=None):
     """The response's sections with each question's answer as words, and attachments."""
-    sections = sections_with_questions(call=submission.call)
+    if sections is None:
+        sections = sections_with_questions(call=submission.call)
     answers = submission_answers_by_question(submission=submission)
     files: dict[int | None, list[Attachment]] = {}
     for attachment in submission_attachments(submission=submission):
@@ -354,7 +355,10 @@ class ResponseSectionView(RespondentSubmissionMixin, TemplateView):
             submission_answers_save(
                 actor=request.user, submission=self.submission, answers=form.raw_answers()
             )
-        except ValidationError:
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "not_draft":
+                # Sent from another tab in the meantime: show what was sent.
+                return redirect("evidence:response-receipt", public_id=self.submission.public_id)
             return self.closed_response(request)
         valid = form.is_valid()
         for question, upload in form.uploads().items():
@@ -403,7 +407,7 @@ class ResponseCheckView(RespondentSubmissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["summary"] = _answers_summary(self.submission)
+        context["summary"] = _answers_summary(self.submission, self.sections())
         context.setdefault("problems", [])
         return context
 
@@ -432,7 +436,7 @@ class ResponseReceiptView(RespondentSubmissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["summary"] = _answers_summary(self.submission)
+        context["summary"] = _answers_summary(self.submission, self.sections())
         context["may_withdraw"] = (
             self.submission.status == SubmissionStatus.SUBMITTED
             and self.call.is_accepting_responses
@@ -489,7 +493,12 @@ class AttachmentRemoveView(RespondentSubmissionMixin, View):
     # Public page (see RespondentSubmissionMixin for who may open it).
     def post(self, request, *args, **kwargs):
         attachment = get_object_or_404(self.submission.attachments, pk=kwargs["pk"])
-        attachment_remove(actor=request.user, attachment=attachment)
+        try:
+            attachment_remove(actor=request.user, attachment=attachment)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "not_draft":
+                return redirect("evidence:response-receipt", public_id=self.submission.public_id)
+            return self.closed_response(request)
         messages.success(
             request, _("%(name)s has been removed.") % {"name": attachment.original_name}
         )

@@ -8,17 +8,18 @@ reviewer's, or another body's public call) is a 403.
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from evidence.enums import CALL_MANUAL_TRANSITIONS, CallStatus, SubmissionStatus
+from evidence.enums import CALL_MANUAL_TRANSITIONS, CallStatus
+from evidence.forms import SectionAnswersForm
 from evidence.forms_secretariat import CallForm, QuestionForm, SectionForm
 from evidence.models import Question, Section
-from evidence.selectors import calls_for_user, calls_managed_by, sections_with_questions
+from evidence.selectors import calls_for_user, sections_with_questions
+from evidence.selectors_secretariat import bodies_run_by, calls_run_by
 from evidence.services import (
     call_create,
     call_transition,
@@ -32,7 +33,6 @@ from evidence.services import (
 )
 from evidence.services.calls import CALL_FIELDS
 from evidence.services.questions import question_delete, section_delete
-from levelup.models import Body
 
 PAGE_SIZE = 25
 
@@ -78,7 +78,7 @@ class CallManageMixin(PermissionRequiredMixin):
 
 
 class ManagedCallListView(SignInFirstMixin, PermissionRequiredMixin, ListView):
-    """ "Calls you run": the calls of the person's bodies, every call for a site admin."""
+    """The calls of the person's bodies (every call for a site admin): "Calls you run"."""
 
     template_name = "evidence/secretariat/call_list.html"
     permission_required = "evidence.create_call"
@@ -87,14 +87,7 @@ class ManagedCallListView(SignInFirstMixin, PermissionRequiredMixin, ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        return calls_managed_by(user=self.request.user).annotate(
-            sent_count=Count("submissions", filter=~Q(submissions__status=SubmissionStatus.DRAFT))
-        )
-
-
-def bodies_for(user):
-    bodies = Body.objects.order_by("name")
-    return bodies if user.is_site_admin else bodies.filter(pk__in=user.secretariat_body_ids)
+        return calls_run_by(user=self.request.user)
 
 
 class CallCreateView(SignInFirstMixin, PermissionRequiredMixin, FormView):
@@ -105,11 +98,11 @@ class CallCreateView(SignInFirstMixin, PermissionRequiredMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["bodies"] = bodies_for(self.request.user)
+        kwargs["bodies"] = bodies_run_by(user=self.request.user)
         return kwargs
 
     def get_initial(self):
-        bodies = list(bodies_for(self.request.user)[:2])
+        bodies = list(bodies_run_by(user=self.request.user)[:2])
         return {"body": bodies[0] if len(bodies) == 1 else None, "max_attachments": 3}
 
     def form_valid(self, form):
@@ -148,7 +141,18 @@ class CallPreviewView(CallManageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sections"] = sections_with_questions(call=self.call)
+        sections = sections_with_questions(call=self.call)
+        context["sections"] = sections
+        # Each page of the form as respondents will fill it in (shown, not submittable).
+        context["pages"] = [
+            (
+                section,
+                SectionAnswersForm(
+                    questions=section.questions.all(), strict=False, prefix=f"s{section.pk}"
+                ),
+            )
+            for section in sections
+        ]
         return context
 
 

@@ -96,13 +96,8 @@ class ImportCheckView(ImportJobMixin, TemplateView):
 
 
 class ImportProgressView(ImportJobMixin, TemplateView):
-    """How far the import has got. The page reloads itself until it finishes (a meta
-    refresh, allowed under our CSP) and has a link to check again by hand."""
+    """How far the import has got: a progress bar and a link to check again. With
+    JavaScript, static/js/import-progress.js refreshes the bar in place (no timed page
+    reload: axe and WCAG 2.2.1 forbid it)."""
 
     template_name = "evidence/secretariat/import_progress.html"
-    refresh_seconds = 2
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["refresh_seconds"] = self.refresh_seconds
-        return context

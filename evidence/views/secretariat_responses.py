@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from evidence.enums import CALL_MANUAL_TRANSITIONS, CallStatus
@@ -17,16 +18,17 @@ from evidence.forms_secretariat import (
     OnBehalfDetailsForm,
     SubmissionFilterForm,
 )
-from evidence.models import LateSubmissionLink, Question
-from evidence.selectors import call_dashboard
+from evidence.models import Attachment, LateSubmissionLink, Question
+from evidence.selectors import submission_attachments
 from evidence.selectors_secretariat import (
+    call_dashboard_counts,
     late_links_for_call,
     submission_for_secretariat,
     submissions_for_secretariat,
 )
 from evidence.services.late_links import late_link_revoke, late_link_send
 from evidence.services.on_behalf import submission_enter_with_consent
-from evidence.views.respond import _answers_summary
+from evidence.views.respond import _answers_summary, attachment_file_response
 
 from .secretariat import PAGE_SIZE, CallManageMixin, form_error_from
 
@@ -38,7 +40,7 @@ class CallDashboardView(CallManageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["stats"] = call_dashboard(call=self.call)
+        context["stats"] = call_dashboard_counts(call=self.call)
         context["transitions"] = [
             (status, CallStatus(status).label)
             for status in CALL_MANUAL_TRANSITIONS.get(self.call.current_status, [])
@@ -76,7 +78,21 @@ class SubmissionDetailView(CallManageMixin, TemplateView):
         submission = submission_for_secretariat(call=self.call, public_id=self.kwargs["public_id"])
         context["submission"] = submission
         context["summary"] = _answers_summary(submission)
+        context["attachments"] = submission_attachments(submission=submission)
         return context
+
+
+class SubmissionAttachmentView(CallManageMixin, View):
+    """A response's file, for the call's secretariat (private storage, never cached)."""
+
+    def get(self, request, *args, **kwargs):
+        attachment = get_object_or_404(
+            Attachment,
+            pk=kwargs["pk"],
+            submission__call=self.call,
+            submission__public_id=kwargs["public_id"],
+        )
+        return attachment_file_response(attachment)
 
 
 class SubmissionEnterView(CallManageMixin, TemplateView):

@@ -28,10 +28,12 @@ from .members import (
     invitation_create,
     invitation_for_token,
     invitation_token_hash,
+    invitation_withdraw,
     member_add,
     member_remove,
     member_role_change,
     partnership_notes_update,
+    partnership_stage_change,
     representative_add,
     representative_remove,
 )
@@ -64,6 +66,7 @@ __all__ = [
     "invitation_create",
     "invitation_for_token",
     "invitation_token_hash",
+    "invitation_withdraw",
     "lead_members",
     "match_create",
     "match_move",
@@ -71,6 +74,7 @@ __all__ = [
     "member_remove",
     "member_role_change",
     "partnership_notes_update",
+    "partnership_stage_change",
     "representative_add",
     "representative_remove",
 ]

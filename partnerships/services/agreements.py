@@ -126,15 +126,32 @@ def agreement_endorse(
         target=version,
         changes={"number": version.number, "on_behalf_of": str(member)},
     )
+    _agree_if_complete(actor=actor, version=version)
+    return endorsement
+
+
+def _agree_if_complete(*, actor: User | None, version: AgreementVersion) -> bool:
+    """Mark `version` agreed if every current lead member has endorsed it."""
     leads = set(lead_members(partnership=version.partnership).values_list("pk", flat=True))
     endorsed = set(version.endorsements.values_list("member_id", flat=True))
-    if leads and leads <= endorsed and version.agreed_at is None:
-        version.agreed_at = timezone.now()
-        version.save(update_fields=["agreed_at", "updated_at"])
-        audit_record(
-            actor=actor,
-            action=f"partnerships.{version.kind}.agree",
-            target=version,
-            changes={"number": version.number},
-        )
-    return endorsement
+    if not leads or not leads <= endorsed or version.agreed_at is not None:
+        return False
+    version.agreed_at = timezone.now()
+    version.save(update_fields=["agreed_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=f"partnerships.{version.kind}.agree",
+        target=version,
+        changes={"number": version.number},
+    )
+    return True
+
+
+def agreements_recheck(*, actor: User | None, partnership: Partnership) -> None:
+    """After the lead members change, a current version may now have every lead's endorsement."""
+    for kind in AgreementKind.values:
+        current = agreement_current(partnership=partnership, kind=kind)
+        if current is not None and current.agreed_at is None:
+            _agree_if_complete(
+                actor=actor, version=AgreementVersion.objects.select_for_update().get(pk=current.pk)
+            )

@@ -15,7 +15,7 @@ from levelup.enums import Role
 from levelup.models import Organisation, RoleGrant, User
 from levelup.outbox import outbox_queue
 from levelup.services import role_grant, role_revoke, user_create
-from partnerships.enums import MemberRole
+from partnerships.enums import STAGE_ORDER, MemberRole, PartnershipStage
 from partnerships.models import (
     Invitation,
     Partnership,
@@ -24,6 +24,7 @@ from partnerships.models import (
     Representative,
 )
 from partnerships.rules import forget_represented_members
+from partnerships.services.agreements import agreements_recheck
 
 
 @transaction.atomic
@@ -41,6 +42,56 @@ def partnership_notes_update(
         changes=audit_diff(before, partnership, ["private_notes"]),
     )
     return partnership
+
+
+@transaction.atomic
+def partnership_stage_change(*, actor: User, partnership: Partnership, stage: str) -> Partnership:
+    """Move the partnership one step along its lifecycle, forwards or back (to undo a slip)."""
+    order = [str(s) for s in STAGE_ORDER]
+    if stage not in order:
+        raise ValidationError({"stage": _("Choose a stage.")})
+    if abs(order.index(stage) - order.index(partnership.stage)) != 1:
+        raise ValidationError(
+            {
+                "stage": _(
+                    "A partnership moves one stage at a time: from %(now)s it can go to %(next)s."
+                )
+                % {
+                    "now": PartnershipStage(partnership.stage).label.lower(),
+                    "next": _(" or ").join(
+                        str(PartnershipStage(order[i]).label).lower()
+                        for i in (
+                            order.index(partnership.stage) - 1,
+                            order.index(partnership.stage) + 1,
+                        )
+                        if 0 <= i < len(order)
+                    ),
+                }
+            }
+        )
+    before = {"stage": partnership.stage}
+    partnership.stage = stage
+    partnership.full_clean()
+    partnership.save(update_fields=["stage", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="partnerships.partnership.stage_change",
+        target=partnership,
+        changes=audit_diff(before, partnership, ["stage"]),
+    )
+    return partnership
+
+
+@transaction.atomic
+def invitation_withdraw(*, actor: User, invitation: Invitation) -> Invitation:
+    """Stop a pending invitation's link from working."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable():
+        raise ValidationError(_("This invitation has already been used or has expired."))
+    invitation.expires_at = timezone.now()
+    invitation.save(update_fields=["expires_at", "updated_at"])
+    audit_record(actor=actor, action="partnerships.invitation.withdraw", target=invitation)
+    return invitation
 
 
 @transaction.atomic
@@ -97,10 +148,10 @@ def member_role_change(*, actor: User, member: PartnershipMember, role: str) -> 
         target=member,
         changes=audit_diff(before, member, ["role"]),
     )
-    for user_id in member.representatives.filter(left_at__isnull=True).values_list(
-        "user_id", flat=True
-    ):
-        _forget_for(actor, user_id)
+    # The actor's cached view of the organisations they speak for now has a stale role.
+    if actor is not None:
+        forget_represented_members(actor)
+    agreements_recheck(actor=actor, partnership=member.partnership)
     return member
 
 
@@ -125,6 +176,7 @@ def member_remove(*, actor: User, member: PartnershipMember) -> PartnershipMembe
         representative.save(update_fields=["left_at", "updated_at"])
         _member_grant_sync(actor=actor, user=representative.user, partnership=member.partnership)
     audit_record(actor=actor, action="partnerships.member.remove", target=member)
+    agreements_recheck(actor=actor, partnership=member.partnership)
     return member
 
 
@@ -309,11 +361,6 @@ def figure_remove(*, actor: User, figure: PartnershipFigure) -> None:
         changes={"kind": figure.kind, "name": figure.name},
     )
     figure.delete()
-
-
-def _forget_for(actor, user_id: int) -> None:
-    if actor is not None and getattr(actor, "pk", None) == user_id:
-        forget_represented_members(actor)
 
 
 def _member_grant_sync(*, actor: User | None, user: User, partnership: Partnership) -> None:

@@ -5,10 +5,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
 from partnerships.forms import InvitationForm, MemberRoleForm
-from partnerships.models import PartnershipMember, Representative
+from partnerships.models import Invitation, PartnershipMember, Representative
 from partnerships.selectors import invitations_pending, members_for_partnership
 from partnerships.services import (
     invitation_create,
+    invitation_withdraw,
     member_remove,
     member_role_change,
     representative_remove,
@@ -132,5 +133,25 @@ class RepresentativeRemoveView(PartnershipMixin, TemplateView):
                 request,
                 _("%(name)s no longer represents the organisation.")
                 % {"name": representative.user.name},
+            )
+        return redirect("partnerships:member-list", slug=self.partnership.slug)
+
+
+class InvitationWithdrawView(PartnershipMixin, TemplateView):
+    permission_required = "partnerships.run_partnership"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        invitation = get_object_or_404(
+            Invitation, pk=self.kwargs["pk"], partnership=self.partnership
+        )
+        try:
+            invitation_withdraw(actor=request.user, invitation=invitation)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email},
             )
         return redirect("partnerships:member-list", slug=self.partnership.slug)

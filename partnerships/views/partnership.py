@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from levelup.models import Place
-from partnerships.forms import PartnershipNotesForm
+from partnerships.enums import PartnershipStage
+from partnerships.forms import PartnershipNotesForm, StageForm
 from partnerships.selectors import (
     agreed_goal_public,
     attention_for_user,
@@ -15,9 +17,11 @@ from partnerships.selectors import (
     partnerships_for_user,
     partnerships_public,
 )
-from partnerships.services import partnership_notes_update
+from partnerships.services import partnership_notes_update, partnership_stage_change
 
 from .mixins import PAGE_SIZE, PartnershipMixin, form_error_from
+
+HOME_MEMBERS = 12
 
 
 class PartnershipListView(ListView):
@@ -71,10 +75,12 @@ class PartnershipHomeView(PartnershipMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["stages"] = PartnershipStage.choices
         context["attention"] = attention_for_user(
             user=self.request.user, partnership=self.partnership
         )
-        context["members"] = members_for_partnership(partnership=self.partnership)
+        # The first few; the members page lists them all, paginated.
+        context["members"] = members_for_partnership(partnership=self.partnership)[:HOME_MEMBERS]
         return context
 
 
@@ -95,4 +101,27 @@ class PartnershipNotesUpdateView(PartnershipMixin, FormView):
             form_error_from(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The private notes have been saved."))
+        return redirect("partnerships:partnership-home", slug=self.partnership.slug)
+
+
+class PartnershipStageChangeView(PartnershipMixin, View):
+    permission_required = "partnerships.run_partnership"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = StageForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(_("Choose a stage."))
+            partnership_stage_change(
+                actor=request.user, partnership=self.partnership, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("The partnership is now at the stage: %(stage)s.")
+                % {"stage": PartnershipStage(self.partnership.stage).label},
+            )
         return redirect("partnerships:partnership-home", slug=self.partnership.slug)

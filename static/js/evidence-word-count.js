@@ -8,13 +8,12 @@
     return trimmed ? trimmed.split(/\s+/).length : 0;
   }
 
-  function describe(limit, words) {
+  function describe(area, limit, words) {
     var left = limit - words;
-    if (left >= 0) {
-      return "You have " + left + (left === 1 ? " word" : " words") + " remaining";
-    }
-    var over = -left;
-    return "You have " + over + (over === 1 ? " word" : " words") + " too many";
+    var template = left >= 0
+      ? area.getAttribute("data-words-left") || "You have {n} words remaining"
+      : area.getAttribute("data-words-over") || "You have {n} words too many";
+    return template.replace("{n}", String(Math.abs(left)));
   }
 
   document.querySelectorAll("textarea[data-word-limit]").forEach(function (area) {
@@ -30,7 +29,7 @@
     var timer = null;
     function update() {
       var words = countWords(area.value);
-      counter.textContent = describe(limit, words);
+      counter.textContent = describe(area, limit, words);
       counter.classList.toggle("text-danger", words > limit);
       counter.classList.toggle("fw-bold", words > limit);
     }

@@ -5,11 +5,13 @@ import re
 
 from celery.signals import task_postrun
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from evidence.enums import AttachmentStatus, QuestionKind, SubmissionStatus
-from evidence.models import Attachment, Submission
+from evidence.models import Attachment, CallForEvidence, Submission
 from levelup.models import OutboundEmail
+from tests.browser.conftest import RESULTS_DIR
 from tests.evidence.documents import pdf_bytes
 from tests.factories import CallForEvidenceFactory, PlaceFactory, QuestionFactory, SectionFactory
 from tests.factories.core import PASSWORD
@@ -209,3 +211,96 @@ def test_journey_pages_reflow_at_400_percent_zoom(page, visit, submit):
         "Check your answers before sending your response"
     )
     assert _no_sideways_scroll(page)
+
+
+def _snap(page, name: str) -> None:
+    """Screenshots at desktop width and at 320px (400% zoom), kept for a person to look at;
+    at 320px nothing may need scrolling sideways."""
+    RESULTS_DIR.mkdir(exist_ok=True)
+    page.screenshot(path=RESULTS_DIR / f"evidence-respond-{name}-1280.png", full_page=True)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.screenshot(path=RESULTS_DIR / f"evidence-respond-{name}-320.png", full_page=True)
+    assert _no_sideways_scroll(page), f"{name} scrolls sideways at 320px"
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def test_error_withdraw_closed_and_bad_link_pages(page, visit, submit):
+    call = _call()
+    visit(f"/calls/{call.slug}/")
+    submit(page.get_by_role("button", name="Respond to this call"))
+
+    submit(page.get_by_role("button", name="Save and continue"))
+    summary = page.get_by_role("alert")
+    expect(summary.get_by_role("link")).to_have_text(
+        [
+            "Enter your full name.",
+            "Enter your email address.",
+            "Choose whether you respond as an individual or on behalf of an organisation.",
+            "Choose whether and how we may publish your response.",
+            "Confirm that you have read the privacy notice.",
+        ]
+    )
+    expect(page).to_have_title(re.compile(r"^Error: Your details – "))
+    _snap(page, "details-errors")
+    summary.get_by_role("link", name="Choose whether and how we may publish").click()
+    expect(page).to_have_url(re.compile(r"#id_publication_preference_0$"))
+    expect(page.get_by_label("Publish my response with my name")).to_be_in_viewport()
+
+    page.get_by_label("Full name").fill("Pat Jones")
+    page.get_by_label("Email address").fill("pat@example.org")
+    page.get_by_label("As an individual").check()
+    page.get_by_label("Publish my response with my name").check()
+    page.get_by_label("I have read the privacy notice").check()
+    submit(page.get_by_role("button", name="Save and continue"))
+    page.get_by_label("What makes it hard").fill(" ".join(["word"] * 205))
+    submit(page.get_by_role("button", name="Save and continue"))
+    expect(page.get_by_role("alert").get_by_role("link")).to_have_text(
+        [
+            "Your answer is 5 words too long: it has 205 words and the limit is 200. "
+            "Your text has been kept so you can shorten it."
+        ]
+    )
+    _snap(page, "section-errors")
+    page.get_by_label("What makes it hard").fill("The last bus leaves at six.")
+    page.get_by_label("Agree", exact=True).check()
+    submit(page.get_by_role("button", name="Save and continue"))
+    _snap(page, "section-file")
+    submit(page.get_by_role("button", name="Save and continue"))
+    _snap(page, "check")
+    submit(page.get_by_role("button", name="Send response"))
+    _snap(page, "receipt")
+
+    submit(page.get_by_role("link", name="Withdraw this response"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Withdraw your response")
+    _snap(page, "withdraw")
+    submit(page.get_by_role("button", name="Withdraw my response"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Response withdrawn")
+    _snap(page, "withdrawn")
+
+    # A second response, left as a draft, then the call closes under it.
+    visit(f"/calls/{call.slug}/")
+    submit(page.get_by_role("button", name="Respond to this call"))
+    page.get_by_label("Full name").fill("Pat Jones")
+    page.get_by_label("Email address").fill("pat@example.org")
+    page.get_by_label("As an individual").check()
+    page.get_by_label("Publish my response with my name").check()
+    page.get_by_label("I have read the privacy notice").check()
+    submit(page.get_by_role("button", name="Save and continue"))
+    page.get_by_label("What makes it hard").fill("Kept after closing.")
+    submit(page.get_by_role("button", name="Save and come back later"))
+    CallForEvidence.objects.filter(pk=call.pk).update(closes_at=timezone.now())
+    submit(page.get_by_role("link", name="Carry on with your response"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("This call is not taking responses")
+    expect(page.get_by_role("main")).to_contain_text("Kept after closing.")
+    expect(page.get_by_role("main")).to_contain_text("taskforce@example.org")
+    expect(page.get_by_role("button", name="Send response")).to_have_count(0)
+    _snap(page, "closed-draft")
+
+    visit(f"/calls/{call.slug}/")
+    expect(page.get_by_role("button", name="Respond to this call")).to_have_count(0)
+    _snap(page, "call-closed")
+    visit("/calls/")
+    _snap(page, "call-list")
+    visit("/responses/continue/not-a-real-link/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work")
+    _snap(page, "link-invalid")

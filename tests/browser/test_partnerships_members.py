@@ -59,3 +59,31 @@ def test_connector_invites_a_member_who_creates_an_account(page, visit, submit):
     expect(page.get_by_role("heading", level=1)).to_have_text("Blackpool Place Partnership")
     expect(page.get_by_text("You represent Promenade Print Co.")).to_be_visible()
     assert Representative.objects.get().user.email == "pat@print.example"
+
+
+def test_invitee_with_an_account_signs_in_and_joins(page, visit, submit):
+    from partnerships.enums import MemberRole
+    from partnerships.services import invitation_create
+
+    partnership = PartnershipFactory(name="Bradford Business and Community Partnership")
+    connector = UserFactory(name="Bea Bashir")
+    RoleGrantFactory(user=connector, role=Role.CONNECTOR, target=partnership)
+    existing = UserFactory(name="Claire Whitaker", email="claire@aire.example")
+    _, token = invitation_create(
+        actor=connector,
+        partnership=partnership,
+        organisation=OrganisationFactory(name="Aire Valley Engineering"),
+        role=MemberRole.MEMBER,
+        name="Claire Whitaker",
+        email="claire@aire.example",
+        site_url="http://testserver/",
+    )
+
+    visit(f"/partnerships/invitations/{token}/")
+    submit(page.get_by_role("link", name="Sign in, then come back to this page to join"))
+    page.get_by_label("Email address").fill(existing.email)
+    page.locator("#id_password").fill(PASSWORD)
+    submit(page.get_by_role("main").get_by_role("button", name="Sign in"))
+    submit(page.get_by_role("button", name="Join as Claire Whitaker"))
+
+    expect(page.get_by_text("You represent Aire Valley Engineering.")).to_be_visible()

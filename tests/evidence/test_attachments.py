@@ -3,7 +3,7 @@ import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 from evidence.enums import AttachmentStatus
 from evidence.models import Attachment
@@ -144,3 +144,23 @@ def test_attachment_remove_deletes_row_and_file(
 
     assert Attachment.objects.count() == 0
     assert not os.path.exists(path)
+
+
+def test_no_url_serves_the_upload_directory(client, draft, respondent, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.EVIDENCE_UPLOAD_ROOT = str(tmp_path / "media" / "evidence")
+    attachment = attachment_add(
+        actor=respondent, submission=draft, upload=SimpleUploadedFile("notes.txt", b"private")
+    )
+    assert os.path.exists(tmp_path / "media" / "evidence" / attachment.file.name)
+
+    responses = [
+        client.get(f"/media/evidence/{attachment.file.name}"),
+        client.get(f"/media/{attachment.file.name}"),
+        client.get(f"/static/{attachment.file.name}"),
+    ]
+
+    assert [r.status_code for r in responses] == [404, 404, 404]
+    assert all(b"private" not in r.content for r in responses)
+    with pytest.raises(Resolver404):
+        resolve(f"/media/evidence/{attachment.file.name}")

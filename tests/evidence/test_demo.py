@@ -1,9 +1,14 @@
+import re
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
 
 from evidence.enums import CallStatus, SubmissionStatus
 from evidence.models import Answer, CallForEvidence, Question, Submission
-from evidence.selectors import submission_problems
+from evidence.selectors import calls_open, submission_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +65,45 @@ def test_demo_is_idempotent():
     _load()
 
     assert (Submission.objects.count(), Answer.objects.count(), Question.objects.count()) == counts
+
+
+def test_demo_open_call_is_open_again_when_loaded_weeks_later():
+    _load()
+    open_call = CallForEvidence.objects.get(slug="skills-and-young-people-in-coastal-towns")
+    opened = open_call.opens_at
+    CallForEvidence.objects.filter(pk=open_call.pk).update(
+        closes_at=timezone.now() - timedelta(days=3)
+    )
+
+    _load()
+
+    open_call.refresh_from_db()
+    assert open_call.is_accepting_responses is True
+    assert open_call.opens_at == opened
+    assert open_call.closes_at > timezone.now() + timedelta(days=40)
+    assert open_call in calls_open()
+
+
+def test_demo_answers_read_as_sentences():
+    _load()
+
+    closed = CallForEvidence.objects.get(slug="role-of-business-in-place-based-regeneration")
+    texts = Answer.objects.filter(submission__call=closed, question__kind="long_text").values_list(
+        "text", flat=True
+    )
+    placed = [t for t in texts if t.startswith("In ")]
+    assert len(placed) >= 40
+    assert [t for t in placed if re.match(r"In [A-Za-z ]+, [A-Z]", t)] == []
+
+
+def test_demo_call_list_shows_the_open_and_the_closed_call(client):
+    _load()
+
+    response = client.get(reverse("evidence:call-list"))
+
+    assert [c.slug for c in response.context["open_calls"]] == [
+        "skills-and-young-people-in-coastal-towns"
+    ]
+    assert "role-of-business-in-place-based-regeneration" in [
+        c.slug for c in response.context["closed_calls"]
+    ]

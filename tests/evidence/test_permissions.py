@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from evidence.models import Submission
 from evidence.services import attachment_add
 from levelup.enums import Role
 from tests.factories import (
@@ -194,3 +195,113 @@ def test_my_responses_lists_only_own(client, request, draft, owner, role):
         assert [s.pk for s in response.context["responses"]] == (
             [draft.pk] if role == "owner" else []
         )
+
+
+WRITE_REFUSED = [
+    ("anonymous", 404),
+    ("owner", 302),
+    ("respondent", 404),
+    ("reviewer", 404),
+    ("secretariat", 404),
+    ("other_secretariat", 404),
+    ("site_admin", 404),
+]
+
+
+@pytest.mark.parametrize(("role", "status"), WRITE_REFUSED)
+def test_details_and_answers_change_only_for_their_respondent(
+    client, request, draft, owner, role, status
+):
+    question = draft.call.questions.get(text="Q?")
+    _login(client, request, role, owner)
+
+    details = client.post(
+        reverse("evidence:response-details", kwargs={"public_id": draft.public_id}),
+        {
+            "respondent_name": "Changed Name",
+            "respondent_email": "changed@example.org",
+            "responding_as": "individual",
+            "publication_preference": "named",
+            "consent": "on",
+        },
+    )
+    answers = client.post(
+        reverse("evidence:response-section", kwargs={"public_id": draft.public_id, "number": 1}),
+        {f"q{question.pk}": "Changed answer", "action": "save"},
+    )
+
+    assert (details.status_code, answers.status_code) == (status, status)
+    draft.refresh_from_db()
+    changed = status == 302
+    assert (draft.respondent_name == "Changed Name") is changed
+    assert list(draft.answers.values_list("text", flat=True)) == (
+        ["Changed answer"] if changed else []
+    )
+
+
+@pytest.mark.parametrize(("role", "status"), WRITE_REFUSED)
+def test_attachment_remove_only_for_its_respondent(client, request, draft, owner, role, status):
+    attachment = attachment_add(
+        actor=owner, submission=draft, upload=SimpleUploadedFile("n.txt", b"secret words")
+    )
+    _login(client, request, role, owner)
+
+    response = client.post(
+        reverse(
+            "evidence:attachment-remove",
+            kwargs={"public_id": draft.public_id, "pk": attachment.pk},
+        )
+    )
+
+    assert response.status_code == status
+    assert draft.attachments.exists() is (status != 302)
+
+
+def test_attachment_of_another_response_not_found_through_your_own(client, call, draft, owner):
+    attachment = attachment_add(
+        actor=owner, submission=draft, upload=SimpleUploadedFile("n.txt", b"secret words")
+    )
+    other = UserFactory()
+    own = SubmissionFactory(call=call, user=other)
+    client.force_login(other)
+    kwargs = {"public_id": own.public_id, "pk": attachment.pk}
+
+    download = client.get(reverse("evidence:attachment-download", kwargs=kwargs))
+    remove = client.post(reverse("evidence:attachment-remove", kwargs=kwargs))
+
+    assert (download.status_code, remove.status_code) == (404, 404)
+    assert b"secret words" not in download.content
+    assert draft.attachments.count() == 1
+
+
+def test_attachment_of_an_anonymous_draft_needs_its_link(client, call):
+    draft = SubmissionFactory(call=call, user=None)
+    attachment = attachment_add(
+        actor=None, submission=draft, upload=SimpleUploadedFile("n.txt", b"secret words")
+    )
+    url = reverse(
+        "evidence:attachment-download", kwargs={"public_id": draft.public_id, "pk": attachment.pk}
+    )
+
+    stranger = client.get(url)
+    session = client.session
+    session["evidence_responses"] = [str(draft.public_id)]
+    session.save()
+    holder = client.get(url)
+
+    assert stranger.status_code == 404
+    assert b"".join(holder.streaming_content) == b"secret words"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_anyone_may_start_a_response_to_an_open_call(client, request, call, owner, role):
+    _login(client, request, role, owner)
+
+    response = client.post(reverse("evidence:respond-start", kwargs={"slug": call.slug}))
+
+    submission = Submission.objects.get(call=call)
+    assert response.url == reverse(
+        "evidence:response-details", kwargs={"public_id": submission.public_id}
+    )
+    signed_in = response.wsgi_request.user
+    assert submission.user == (signed_in if signed_in.is_authenticated else None)

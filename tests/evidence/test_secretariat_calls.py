@@ -110,7 +110,7 @@ def test_edit_call_changes_settings_and_bumps_privacy_version(client, secretaria
 
 def test_preview_shows_draft_as_respondent_would_see_it(client, secretariat, body):
     draft = CallForEvidenceFactory(body=body, background="<p>Shops <em>matter</em></p>")
-    QuestionFactory(section__call=draft, text="What would bring people back?")
+    question = QuestionFactory(section__call=draft, text="What would bring people back?")
     client.force_login(secretariat)
 
     response = client.get(reverse("evidence:manage-call-preview", kwargs={"slug": draft.slug}))
@@ -119,6 +119,8 @@ def test_preview_shows_draft_as_respondent_would_see_it(client, secretariat, bod
     assert "<p>Shops <em>matter</em></p>" in html
     assert "What would bring people back?" in html
     assert "It is a draft: the public cannot see it yet." in html
+    assert "<fieldset disabled>" in html
+    assert f'name="s{question.section_id}-q{question.pk}"' in html
 
 
 def test_add_section_and_questions_of_every_kind(client, secretariat, body):

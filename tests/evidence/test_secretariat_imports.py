@@ -239,6 +239,11 @@ def test_xlsx_file_is_read_like_csv(secretariat, call, questions):
         ("header.csv", b"Name,Email\n", "The file has column names but no rows."),
         ("binary.csv", b"MZ\x90\x00\x03\x00\x00\x00", "This is not a CSV or XLSX file."),
         ("broken.xlsx", b"PK\x03\x04garbage", "The Excel file could not be read: is it damaged?"),
+        (
+            "huge.csv",
+            b"Name\n" + b"x" * 200_000 + b"\n",
+            "The CSV file could not be read: field larger than field limit (131072)",
+        ),
     ],
 )
 def test_bad_files_are_refused_with_a_message(client, secretariat, call, name, content, message):
@@ -275,12 +280,12 @@ def test_import_pages_walk_upload_map_check_and_progress(
 
     assert "The dry run found no problems in 2 rows." in check_page.content.decode()
     assert len(callbacks) == 1
-    assert '<meta http-equiv="refresh" content="2">' in queued.content.decode()
+    assert "js/import-progress.js" in queued.content.decode()
     assert 'max="2"' in queued.content.decode()
     import_run(job_id=job.pk)
     done = client.get(started["Location"]).content.decode()
     assert "2 responses were added." in done
-    assert "http-equiv" not in done
+    assert "js/import-progress.js" not in done
 
 
 def test_mapping_two_columns_to_one_thing_is_refused(client, secretariat, call, questions):
@@ -330,3 +335,66 @@ def test_import_task_runs_on_the_real_worker(celery_worker_thread, settings, tmp
         "Bob",
     ]
     assert question.answers.count() == 2
+
+
+def test_import_left_running_by_a_crashed_worker_runs_again(secretariat, call, questions):
+    job = import_upload(
+        actor=secretariat, call=call, uploaded_file=_csv("Name,What works?\nAnn,Buses\n")
+    )
+    job = import_map(actor=secretariat, job=job, mapping=job.mapping)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+
+    job = import_run(job_id=job.pk)
+
+    assert job.status == ImportStatus.DONE
+    assert Submission.objects.filter(call=call).count() == 1
+
+
+def test_failed_import_lists_the_rows_that_broke(secretariat, call, questions, blackpool):
+    job = import_upload(actor=secretariat, call=call, uploaded_file=_csv(HEADER + GOOD_ROWS))
+    job = import_map(actor=secretariat, job=job, mapping=_mapping(questions))
+    import_start(actor=secretariat, job=job)
+    blackpool.delete()
+
+    job = import_run(job_id=job.pk)
+
+    assert [error["row"] for error in job.errors] == [2, 3, None]
+    assert job.errors[0]["problems"] == ["“Blackpool” is not a place we know."]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_running_in_another_worker_is_left_alone(settings, tmp_path):
+    import threading
+
+    from django.db import connection, transaction
+
+    from evidence.services.imports import IMPORT_LOCK_CLASS
+    from tests.factories import CallForEvidenceFactory, UserFactory
+
+    settings.EVIDENCE_UPLOAD_ROOT = str(tmp_path / "private")
+    user = UserFactory()
+    call = CallForEvidenceFactory(open=True)
+    QuestionFactory(section__call=call, text="What works?")
+    job = import_upload(actor=user, call=call, uploaded_file=_csv("Name,What works?\nAnn,Buses\n"))
+    job = import_map(actor=user, job=job, mapping=job.mapping)
+    import_start(actor=user, job=job)
+    locked, release = threading.Event(), threading.Event()
+
+    def other_worker():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK_CLASS, job.pk])
+            locked.set()
+            release.wait(timeout=10)
+        connection.close()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    assert locked.wait(timeout=10)
+    try:
+        result = import_run(job_id=job.pk)
+    finally:
+        release.set()
+        thread.join(timeout=10)
+
+    assert result is None
+    assert not Submission.objects.filter(call=call).exists()

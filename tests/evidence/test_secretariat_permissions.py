@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from evidence.enums import ImportStatus
-from evidence.models import ImportJob, LateSubmissionLink
+from evidence.models import CallForEvidence, ImportJob, LateSubmissionLink
 from levelup.enums import Role
 from tests.factories import (
     BodyFactory,
@@ -207,3 +207,41 @@ def test_objects_of_another_call_are_404(client, secretariat, call):
     )
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", ["anonymous", "respondent", "reviewer"])
+def test_create_call_post_refused_for_people_without_a_body(client, people, body, role):
+    _login(client, people[role])
+
+    response = client.post(
+        reverse("evidence:manage-call-create"),
+        {"body": body.pk, "title": "Sneaky", "reference_prefix": "SNK", "max_attachments": 1},
+    )
+
+    assert response.status_code == (302 if role == "anonymous" else 403)
+    assert not CallForEvidence.objects.filter(title="Sneaky").exists()
+
+
+def test_site_admin_creates_a_call_for_any_body(client, site_admin, body):
+    client.force_login(site_admin)
+
+    client.post(
+        reverse("evidence:manage-call-create"),
+        {"body": body.pk, "title": "By the admin", "reference_prefix": "ADM", "max_attachments": 1},
+    )
+
+    assert CallForEvidence.objects.get(title="By the admin").body == body
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_call_list_queries_constant(client, secretariat, body, rows, django_assert_num_queries):
+    for call in CallForEvidenceFactory.create_batch(rows, body=body, open=True):
+        SubmissionFactory.create_batch(2, call=call, submitted=True)
+    client.force_login(secretariat)
+    client.get(reverse("evidence:manage-call-list"))
+
+    # session, user, role grants, count, the page of calls with their response counts
+    with django_assert_num_queries(5):
+        response = client.get(reverse("evidence:manage-call-list"))
+
+    assert [c.sent_count for c in response.context["calls"]] == [2] * rows

@@ -38,7 +38,8 @@ def test_dashboard_queries_constant(client, secretariat, call, rows, django_asse
     client.force_login(secretariat)
     client.get(_url("evidence:manage-call", call))  # session and content types warmed
 
-    with django_assert_num_queries(8):
+    # session, user, role grants, call, then two aggregates whatever the number of rows
+    with django_assert_num_queries(6):
         response = client.get(_url("evidence:manage-call", call))
 
     assert response.context["stats"]["submitted"] == rows
@@ -77,6 +78,7 @@ def test_submission_list_queries_constant(
     client.force_login(secretariat)
     client.get(_url("evidence:manage-submissions", call))
 
+    # session, user, role grants, call, count, places for the filter, the page
     with django_assert_num_queries(7):
         response = client.get(_url("evidence:manage-submissions", call), {"q": "", "page": 1})
 
@@ -193,6 +195,10 @@ def test_late_link_emailed_works_for_the_respondent_after_closing(client, secret
         "evidence:response-details", kwargs={"public_id": submission.public_id}
     )
     assert submission.late_link.email == "late@example.org"
+    client.force_login(secretariat)
+    links_page = client.get(_url("evidence:manage-late-links", closed)).content.decode()
+    assert "Draft response" in links_page
+    assert "(draft)" in links_page
 
 
 def test_late_link_in_the_past_is_refused(client, secretariat, call):
@@ -295,3 +301,73 @@ def test_paper_response_cannot_be_online(client, secretariat, call):
 
     assert "channel" in response.context["details_form"].errors
     assert not Submission.objects.exists()
+
+
+def _attached(call):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evidence.services import attachment_add
+
+    submission = SubmissionFactory(call=call)
+    attachment = attachment_add(
+        actor=None,
+        submission=submission,
+        upload=SimpleUploadedFile("notes.txt", b"Our evidence in plain text.\n"),
+    )
+    return submission, attachment
+
+
+def test_secretariat_downloads_a_responses_file(client, secretariat, call):
+    submission, attachment = _attached(call)
+    client.force_login(secretariat)
+
+    detail = client.get(_url("evidence:manage-submission", call, public_id=submission.public_id))
+    response = client.get(
+        _url(
+            "evidence:manage-submission-file",
+            call,
+            public_id=submission.public_id,
+            pk=attachment.pk,
+        )
+    )
+
+    assert "notes.txt" in detail.content.decode()
+    assert b"".join(response.streaming_content) == b"Our evidence in plain text.\n"
+    assert response["Cache-Control"] == "private, no-store"
+    assert 'filename="notes.txt"' in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize(("role", "expected"), [("reviewer", 403), ("respondent", 403)])
+def test_responses_file_refused_outside_the_secretariat(
+    client, call, reviewer, respondent, role, expected
+):
+    submission, attachment = _attached(call)
+    client.force_login({"reviewer": reviewer, "respondent": respondent}[role])
+
+    response = client.get(
+        _url(
+            "evidence:manage-submission-file",
+            call,
+            public_id=submission.public_id,
+            pk=attachment.pk,
+        )
+    )
+
+    assert response.status_code == expected
+
+
+def test_responses_file_of_another_call_is_404(client, secretariat, call):
+    other = CallForEvidenceFactory(body=call.body, open=True)
+    submission, attachment = _attached(other)
+    client.force_login(secretariat)
+
+    response = client.get(
+        _url(
+            "evidence:manage-submission-file",
+            call,
+            public_id=submission.public_id,
+            pk=attachment.pk,
+        )
+    )
+
+    assert response.status_code == 404

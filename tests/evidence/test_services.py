@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from evidence.enums import CallStatus, QuestionKind, SubmissionStatus
-from evidence.models import CallForEvidence, Submission
+from evidence.models import CallForEvidence, ReferenceCounter, Submission
 from evidence.services import (
     call_create,
     call_transition,
@@ -25,7 +25,10 @@ from evidence.services import (
     submission_submit,
     submission_withdraw,
 )
+from evidence.services import submissions as submissions_module
 from levelup.models import AuditEntry, OutboundEmail
+from levelup.outbox import outbound_email_send
+from levelup.tasks import outbound_email_send_task
 from tests.factories import (
     AnswerFactory,
     CallForEvidenceFactory,
@@ -366,3 +369,100 @@ def test_submission_submit_concurrent_gives_no_gaps_or_duplicates():
     assert sorted(Submission.objects.filter(call=call).values_list("reference", flat=True)) == [
         f"TST000{n}" for n in range(1, 7)
     ]
+
+
+def test_confirmation_email_goes_through_the_outbox_after_commit(
+    call, anonymous, django_capture_on_commit_callbacks, mailoutbox
+):
+    question = QuestionFactory(section__call=call, text="What works?")
+    submission, _ = _ready_draft(call, anonymous)
+    submission_answers_save(
+        actor=anonymous, submission=submission, answers={question: {"text": "Night buses."}}
+    )
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        submission_submit(actor=anonymous, submission=submission)
+        row = OutboundEmail.objects.get(template="evidence/submission_received")
+        assert mailoutbox == []
+
+    assert len(callbacks) == 1
+    assert callbacks[0].func == outbound_email_send_task.delay
+    assert callbacks[0].keywords == {"email_id": row.pk}
+    outbound_email_send(email_id=row.pk)
+    [message] = mailoutbox
+    assert message.to == ["pat@example.org"]
+    assert message.subject == "We have received your evidence (TST0001)"
+    assert "Your reference is TST0001. Please quote it if you contact us." in message.body
+    assert "A copy of your answers:\n\nWhat works?\nNight buses.\n" in message.body
+    assert message.content_subtype == "plain"
+
+
+def test_rolled_back_submit_sends_nothing_and_leaves_no_gap(
+    call, anonymous, monkeypatch, django_capture_on_commit_callbacks
+):
+    first, _ = _ready_draft(call, anonymous)
+    second, _ = _ready_draft(call, anonymous)
+    real_audit = submissions_module.audit_record
+
+    def failing_audit(**kwargs):
+        if kwargs["action"] == "evidence.submission.submit":
+            raise RuntimeError("database went away")
+        return real_audit(**kwargs)
+
+    monkeypatch.setattr(submissions_module, "audit_record", failing_audit)
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError):
+        submission_submit(actor=anonymous, submission=first)
+    monkeypatch.setattr(submissions_module, "audit_record", real_audit)
+
+    second = submission_submit(actor=anonymous, submission=second)
+
+    assert callbacks == []
+    assert Submission.objects.get(pk=first.pk).status == SubmissionStatus.DRAFT
+    assert second.reference == "TST0001"
+    assert OutboundEmail.objects.filter(template="evidence/submission_received").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_submission_submit_same_draft_concurrently_sends_once():
+    call = CallForEvidenceFactory(open=True)
+    draft = SubmissionFactory(call=call)
+    errors: list[Exception] = []
+    barrier = threading.Barrier(4)
+
+    def submit():
+        try:
+            barrier.wait(timeout=10)
+            submission_submit(actor=None, submission=Submission.objects.get(pk=draft.pk))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert list(Submission.objects.filter(call=call).values_list("reference", flat=True)) == [
+        "TST0001"
+    ]
+    assert ReferenceCounter.objects.get(call=call).last_number == 1
+    assert OutboundEmail.objects.filter(template="evidence/submission_received").count() == 1
+    assert _actions(draft).count("evidence.submission.submit") == 1
+
+
+def test_submission_submit_refuses_consent_to_an_old_privacy_notice(call, anonymous):
+    submission, _ = _ready_draft(call, anonymous)
+    CallForEvidence.objects.filter(pk=call.pk).update(privacy_notice_version=2)
+    submission.refresh_from_db()
+
+    with pytest.raises(ValidationError) as excinfo:
+        submission_submit(actor=anonymous, submission=submission)
+
+    assert excinfo.value.messages == [
+        "The privacy notice has changed since you agreed to it. Read it again and confirm "
+        "on the 'Your details' page."
+    ]
+    assert Submission.objects.get(pk=submission.pk).status == SubmissionStatus.DRAFT

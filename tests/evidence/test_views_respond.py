@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evidence.enums import QuestionKind, SubmissionStatus
-from evidence.models import CallForEvidence, Submission
+from evidence.models import CallForEvidence, ReferenceCounter, Submission
 from evidence.services import late_link_issue
 from levelup.models import OutboundEmail
 from tests.factories import (
@@ -362,3 +362,94 @@ def test_details_with_a_mistake_keep_the_valid_fields(client, open_call):
         "Promenade Print Co.",
     )
     assert submission.consented_at is None
+
+
+def test_back_button_and_second_tab_after_sending_change_nothing(client, open_call):
+    submission = _start(client, open_call)
+    client.post(_url("response-details", submission), DETAILS)
+    q1 = open_call.questions.get(text="What has worked?")
+    client.post(
+        _url("response-section", submission, number=1),
+        {f"q{q1.pk}": "Sent answer", "action": "continue"},
+    )
+    first = client.post(_url("response-check", submission))
+
+    back = client.get(_url("response-check", submission))
+    replay = client.post(_url("response-check", submission))
+    other_tab_answers = client.post(
+        _url("response-section", submission, number=1),
+        {f"q{q1.pk}": "Changed later", "action": "continue"},
+    )
+    other_tab_details = client.post(
+        _url("response-details", submission), {**DETAILS, "respondent_name": "Someone Else"}
+    )
+
+    receipt = _url("response-receipt", submission)
+    assert [first.url, back.url, replay.url, other_tab_answers.url, other_tab_details.url] == [
+        receipt
+    ] * 5
+    submission.refresh_from_db()
+    assert (submission.reference, submission.respondent_name) == ("PTF0001", "Pat Jones")
+    assert submission.answers.get(question=q1).text == "Sent answer"
+    assert Submission.objects.filter(call=open_call).count() == 1
+    assert OutboundEmail.objects.filter(template="evidence/submission_received").count() == 1
+    assert ReferenceCounter.objects.get(call=open_call).last_number == 1
+
+
+def test_check_page_asks_again_when_the_privacy_notice_changed(client, open_call):
+    submission = _start(client, open_call)
+    client.post(_url("response-details", submission), DETAILS)
+    q1 = open_call.questions.get(text="What has worked?")
+    AnswerFactory(submission=submission, question=q1, text="Fine")
+    CallForEvidence.objects.filter(pk=open_call.pk).update(privacy_notice_version=2)
+
+    refused = client.post(_url("response-check", submission))
+    details = client.get(_url("response-details", submission))
+    client.post(_url("response-details", submission), DETAILS)
+    sent = client.post(_url("response-check", submission))
+
+    assert [p.message for p in refused.context["problems"]] == [
+        "The privacy notice has changed since you agreed to it. Read it again and confirm "
+        "on the 'Your details' page."
+    ]
+    assert details.context["form"].initial["consent"] is False
+    assert sent.url == _url("response-receipt", submission)
+    submission.refresh_from_db()
+    assert (submission.status, submission.consent_version) == (SubmissionStatus.SUBMITTED, 2)
+
+
+def test_details_errors_say_what_to_do(client, open_call):
+    submission = _start(client, open_call)
+
+    response = client.post(_url("response-details", submission), {"responding_as": "organisation"})
+
+    assert response.context["form"].errors == {
+        "respondent_name": ["Enter your full name."],
+        "respondent_email": ["Enter your email address."],
+        "organisation_name": ["Enter the organisation's name."],
+        "organisation_type": ["Choose the type of organisation."],
+        "publication_preference": ["Choose whether and how we may publish your response."],
+        "consent": ["Confirm that you have read the privacy notice."],
+    }
+    html = response.content.decode()
+    assert '<a href="#id_publication_preference_0"' in html
+    assert '<a href="#id_respondent_name"' in html
+    assert "This field is required." not in html
+
+
+def test_continue_link_is_shown_on_every_page_of_an_anonymous_draft(client, open_call):
+    submission = _start(client, open_call)
+    client.post(_url("response-details", submission), DETAILS)
+    token = client.session["evidence_tokens"][str(submission.public_id)]
+    link = "http://testserver" + reverse("evidence:continue", kwargs={"token": token})
+
+    pages = [
+        client.get(_url("response-section", submission, number=1)),
+        client.get(_url("response-section", submission, number=2)),
+        client.get(_url("response-saved", submission)),
+        client.get(_url("response-check", submission)),
+    ]
+
+    assert [link in page.content.decode() for page in pages] == [True] * 4
+    assert OutboundEmail.objects.get(template="evidence/continue_link").to == ["pat@example.org"]
+    assert link in OutboundEmail.objects.get(template="evidence/continue_link").body_text

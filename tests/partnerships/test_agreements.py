@@ -334,3 +334,30 @@ def test_terms_of_reference_versioned_and_agreed_like_goal(client, connector, pa
     assert "Every six weeks." in page.content.decode()
     public = client.get(reverse("partnerships:partnership-detail", args=[partnership.slug]))
     assert "Every six weeks." not in public.content.decode()
+
+
+def test_goal_agreed_when_last_pending_lead_leaves(connector, partnership, leads):
+    from partnerships.services import member_remove
+
+    version = _propose(connector, partnership)
+    agreement_endorse(actor=leads[0], version=version, member=leads[0].membership)
+
+    member_remove(actor=connector, member=leads[1].membership)
+
+    version.refresh_from_db()
+    assert version.agreed_at is not None
+
+
+def test_goal_stays_agreed_when_a_new_lead_is_named_later(connector, partnership, leads, member):
+    from partnerships.services import member_role_change
+
+    version = _propose(connector, partnership)
+    agreement_endorse(actor=leads[0], version=version, member=leads[0].membership)
+    member_role_change(actor=connector, member=leads[1].membership, role=MemberRole.MEMBER)
+    version.refresh_from_db()
+    assert version.agreed_at is not None
+
+    member_role_change(actor=connector, member=member.membership, role=MemberRole.LEAD)
+
+    version.refresh_from_db()
+    assert version.agreed_at is not None

@@ -565,3 +565,19 @@ def test_public_page_does_not_show_asks(client, partnership):
     response = client.get(reverse("partnerships:partnership-detail", args=[partnership.slug]))
 
     assert "A private ask" not in response.content.decode()
+
+
+def test_home_shows_proposed_matches_to_connector_and_involved_member(
+    client, connector, member, partnership
+):
+    MatchFactory(ask=AskFactory(member=member.membership))
+    MatchFactory(ask=_ask(partnership))
+    home = reverse("partnerships:partnership-home", args=[partnership.slug])
+
+    client.force_login(connector)
+    for_connector = [i.text for i in client.get(home).context["attention"]]
+    client.force_login(member)
+    for_member = [i.text for i in client.get(home).context["attention"]]
+
+    assert "2 proposed match(es) are waiting to be agreed." in for_connector
+    assert for_member == ["1 proposed match(es) involve your organisation."]

@@ -242,3 +242,41 @@ def test_invite_view_by_role(client, login_as, partnership, role, expected):
 
     assert response.status_code == expected
     assert Invitation.objects.count() == (1 if role in {"connector", "site_admin"} else 0)
+
+
+def test_accept_page_offers_sign_in_that_returns_here(client, connector, partnership):
+    _, token = _invite(connector, partnership)
+    url = reverse("partnerships:invitation-accept", args=[token])
+
+    response = client.get(url)
+
+    assert f'href="/accounts/sign-in/?next={url}"' in response.content.decode().replace("%2F", "/")
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 302),
+        ("respondent", 404),
+        ("member", 403),
+        ("other_member", 404),
+        ("connector", 302),
+        ("other_connector", 404),
+        ("site_admin", 302),
+    ],
+)
+def test_invitation_withdraw_by_role_then_link_is_gone(
+    client, login_as, connector, partnership, role, expected
+):
+    invitation, token = _invite(connector, partnership)
+    login_as(role)
+
+    response = client.post(
+        reverse("partnerships:invitation-withdraw", args=[partnership.slug, invitation.pk])
+    )
+
+    assert response.status_code == expected
+    withdrawn = role in {"connector", "site_admin"}
+    client.logout()
+    link = client.get(reverse("partnerships:invitation-accept", args=[token]))
+    assert link.status_code == (410 if withdrawn else 200)

@@ -235,3 +235,73 @@ def test_member_list_access_by_role(client, login_as, partnership, role):
         "site_admin": 200,
     }[role]
     assert response.status_code == expected
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_partnership_home_queries_constant(
+    client, connector, partnership, rows, django_assert_num_queries
+):
+    from tests.factories.partnerships import ActionFactory, AgreementVersionFactory
+
+    AgreementVersionFactory(partnership=partnership)
+    for _ in range(rows):
+        membership = PartnershipMemberFactory(partnership=partnership)
+        RepresentativeFactory(member=membership)
+        ActionFactory(engagement__partnership=partnership, owner=connector, overdue=True)
+    client.force_login(connector)
+
+    # session, user, role grants, partnership, unrepresented members, my actions, represented
+    # members, current agreement versions, proposed matches, overdue actions, members,
+    # representatives
+    with django_assert_num_queries(12):
+        response = client.get(reverse("partnerships:partnership-home", args=[partnership.slug]))
+
+    assert len(response.context["members"]) == rows
+    assert response.context["attention"][0].text == f"You have {rows} overdue action(s)."
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 302),
+        ("respondent", 404),
+        ("member", 403),
+        ("other_member", 404),
+        ("connector", 302),
+        ("other_connector", 404),
+        ("site_admin", 302),
+    ],
+)
+def test_partnership_stage_change_by_role(client, login_as, partnership, role, expected):
+    login_as(role)
+
+    response = client.post(
+        reverse("partnerships:partnership-stage", args=[partnership.slug]),
+        {"stage": "prospectus_published"},
+    )
+
+    partnership.refresh_from_db()
+    assert response.status_code == expected
+    moved = role in {"connector", "site_admin"}
+    assert partnership.stage == ("prospectus_published" if moved else "active")
+    if moved:
+        assert AuditEntry.objects.get(action="partnerships.partnership.stage_change").changes == {
+            "stage": ["active", "prospectus_published"]
+        }
+
+
+def test_partnership_stage_change_skipping_a_stage_is_refused(client, connector, partnership):
+    client.force_login(connector)
+
+    response = client.post(
+        reverse("partnerships:partnership-stage", args=[partnership.slug]),
+        {"stage": "closed"},
+        follow=True,
+    )
+
+    partnership.refresh_from_db()
+    assert partnership.stage == "active"
+    assert [str(m) for m in response.context["messages"]] == [
+        "A partnership moves one stage at a time: from active it can go to forming or "
+        "prospectus published."
+    ]
