@@ -40,8 +40,8 @@ RUN DJANGO_SECRET_KEY=build-only-placeholder-secret-key-not-used-at-runtime-0123
     REDIS_URL=redis://localhost:6379/0 \
     DJANGO_ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput --verbosity 0 \
-    && mkdir -p /app/media \
-    && chown levelup:levelup /app/media
+    && mkdir -p /app/media /app/private/evidence \
+    && chown -R levelup:levelup /app/media /app/private
 
 USER levelup
 EXPOSE 8000

@@ -116,6 +116,21 @@ def submission_for_respondent(
     )
 
 
+def submission_draft_for_visitor(
+    *, user: User, allowed_public_ids: list[str], call: CallForEvidence
+) -> Submission | None:
+    """This visitor's unsent draft for the call, if any: a second click on "Respond" (or a
+    second tab) carries on with it instead of starting another."""
+    access = Q(public_id__in=allowed_public_ids)
+    if user.is_authenticated:
+        access |= Q(user=user)
+    return (
+        Submission.objects.filter(access, call=call, status=SubmissionStatus.DRAFT)
+        .order_by("-created_at")
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class Problem:
     message: str

@@ -24,6 +24,7 @@ from evidence.selectors import (
     sections_with_questions,
     submission_answers_by_question,
     submission_attachments,
+    submission_draft_for_visitor,
     submission_for_respondent,
     submission_late_link_get,
     submission_problems,
@@ -127,6 +128,16 @@ class RespondStartView(CallClosedMixin, View):
         return render(request, self.template_name, {"call": self.call})
 
     def post(self, request, *args, **kwargs):
+        draft = submission_draft_for_visitor(
+            user=request.user,
+            allowed_public_ids=request.session.get(SESSION_RESPONSES, []),
+            call=self.call,
+        )
+        if draft is not None and self.call.is_accepting_responses:
+            messages.info(
+                request, _("You have a draft response to this call already. Carry on with it.")
+            )
+            return redirect("evidence:response-details", public_id=draft.public_id)
         try:
             submission, token = submission_start(actor=request.user, call=self.call)
         except ValidationError:

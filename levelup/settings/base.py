@@ -124,7 +124,8 @@ STORAGES = {
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
 # Evidence attachments: a private directory no URL serves; a permission-checked view reads them.
-EVIDENCE_UPLOAD_ROOT = env("EVIDENCE_UPLOAD_ROOT", default=str(BASE_DIR / "media" / "evidence"))
+# Kept outside MEDIA_ROOT so that no media route added later can ever publish them.
+EVIDENCE_UPLOAD_ROOT = env("EVIDENCE_UPLOAD_ROOT", default=str(BASE_DIR / "private" / "evidence"))
 EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_MB", default=20) * 1024 * 1024
 # Long answers are pasted into forms: accept big bodies so the view can keep them and explain.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_MB", default=12) * 1024 * 1024

@@ -2,6 +2,7 @@
 
 import queue
 import re
+from datetime import timedelta
 
 from celery.signals import task_postrun
 from django.core import mail
@@ -226,8 +227,12 @@ def _snap(page, name: str) -> None:
 
 def test_error_withdraw_closed_and_bad_link_pages(page, visit, submit):
     call = _call()
-    visit(f"/calls/{call.slug}/")
-    submit(page.get_by_role("button", name="Respond to this call"))
+    visit(f"/calls/{call.slug}/respond/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Respond to “Skills in coastal towns”"
+    )
+    _snap(page, "start")
+    submit(page.get_by_role("button", name="Start now"))
 
     submit(page.get_by_role("button", name="Save and continue"))
     summary = page.get_by_role("alert")
@@ -304,3 +309,11 @@ def test_error_withdraw_closed_and_bad_link_pages(page, visit, submit):
     visit("/responses/continue/not-a-real-link/")
     expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work")
     _snap(page, "link-invalid")
+
+    # A form sent without its security cookie (blocked cookies, a very old page).
+    CallForEvidence.objects.filter(pk=call.pk).update(closes_at=timezone.now() + timedelta(days=1))
+    visit(f"/calls/{call.slug}/")
+    page.context.clear_cookies()
+    submit(page.get_by_role("button", name="Respond to this call"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your form could not be sent")
+    _snap(page, "csrf")

@@ -1,4 +1,6 @@
 import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -164,3 +166,28 @@ def test_no_url_serves_the_upload_directory(client, draft, respondent, settings,
     assert all(b"private" not in r.content for r in responses)
     with pytest.raises(Resolver404):
         resolve(f"/media/evidence/{attachment.file.name}")
+
+
+def test_upload_limit_defaults_to_20_mb_and_is_configurable():
+    script = (
+        "import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'levelup.settings.test'; "
+        "django.setup(); from django.conf import settings; "
+        "print(settings.EVIDENCE_MAX_UPLOAD_BYTES)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "EVIDENCE_MAX_UPLOAD_MB"}
+
+    default = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    configured = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**env, "EVIDENCE_MAX_UPLOAD_MB": "5"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert (default.stdout.strip(), configured.stdout.strip()) == (
+        str(20 * 1024 * 1024),
+        str(5 * 1024 * 1024),
+    )

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evidence.models import CallForEvidence
-from tests.factories import CallForEvidenceFactory, QuestionFactory
+from tests.factories import CallForEvidenceFactory, QuestionFactory, SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +127,19 @@ def test_call_detail_draft_permissions(client, request, role, status, call, body
     response = client.get(call.get_absolute_url())
 
     assert response.status_code == status
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_call_pages_queries_do_not_grow_with_responses(client, rows, django_assert_num_queries):
+    call = CallForEvidenceFactory(open=True)
+    QuestionFactory(section__call=call)
+    SubmissionFactory.create_batch(rows, call=call, submitted=True)
+    CallForEvidenceFactory.create_batch(rows, closed=True)
+
+    # call list: open, upcoming, closed; call page: call, sections, questions
+    with django_assert_num_queries(6):
+        listing = client.get(reverse("evidence:call-list"))
+        page = client.get(call.get_absolute_url())
+
+    assert len(listing.context["closed_calls"]) == rows
+    assert page.context["call"] == call

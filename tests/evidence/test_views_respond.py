@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -453,3 +454,32 @@ def test_continue_link_is_shown_on_every_page_of_an_anonymous_draft(client, open
     assert [link in page.content.decode() for page in pages] == [True] * 4
     assert OutboundEmail.objects.get(template="evidence/continue_link").to == ["pat@example.org"]
     assert link in OutboundEmail.objects.get(template="evidence/continue_link").body_text
+
+
+def test_double_click_on_start_carries_on_with_one_draft(client, open_call, respondent):
+    url = reverse("evidence:respond-start", kwargs={"slug": open_call.slug})
+    signed_in = type(client)()
+    signed_in.force_login(respondent)
+
+    first, second = client.post(url), client.post(url)
+    third, fourth = signed_in.post(url), signed_in.post(url)
+
+    anonymous_draft = Submission.objects.get(call=open_call, user=None)
+    account_draft = Submission.objects.get(call=open_call, user=respondent)
+    assert Submission.objects.filter(call=open_call).count() == 2
+    assert first.url == second.url == _url("response-details", anonymous_draft)
+    assert third.url == fourth.url == _url("response-details", account_draft)
+    assert [str(m) for m in get_messages(signed_in.get(fourth.url).wsgi_request)] == [
+        "You have a draft response to this call already. Carry on with it."
+    ]
+
+
+def test_start_again_after_sending_begins_a_new_response(client, open_call, respondent):
+    sent = SubmissionFactory(call=open_call, user=respondent, submitted=True)
+    client.force_login(respondent)
+
+    response = client.post(reverse("evidence:respond-start", kwargs={"slug": open_call.slug}))
+
+    new = Submission.objects.exclude(pk=sent.pk).get(call=open_call)
+    assert response.url == _url("response-details", new)
+    assert new.status == SubmissionStatus.DRAFT

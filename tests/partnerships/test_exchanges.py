@@ -581,3 +581,16 @@ def test_home_shows_proposed_matches_to_connector_and_involved_member(
 
     assert "2 proposed match(es) are waiting to be agreed." in for_connector
     assert for_member == ["1 proposed match(es) involve your organisation."]
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_summary_queries_constant(client, member, partnership, rows, django_assert_num_queries):
+    for _ in range(rows):
+        MatchFactory(ask=_ask(partnership, 5), quantity=Decimal(5))
+    client.force_login(member)
+
+    # session, user, role grants, partnership, asks by state, offers used/unused, matches by status
+    with django_assert_num_queries(7):
+        response = client.get(reverse("partnerships:exchange-summary", args=[partnership.slug]))
+
+    assert response.context["summary"].asks_met == rows
