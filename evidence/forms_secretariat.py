@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from levelup.enums import OrganisationType
 from levelup.models import Body, Place
 
-from .enums import QuestionKind, RespondingAs, SubmissionChannel, SubmissionStatus
+from .enums import (
+    PublicationPreference,
+    QuestionKind,
+    RespondingAs,
+    SubmissionChannel,
+    SubmissionStatus,
+)
 from .forms import RespondentDetailsForm, SectionAnswersForm
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -236,10 +242,46 @@ class LateLinkForm(forms.Form):
         self.helper = _helper()
 
 
+# Typed in by hand: on paper or by email. Imported responses come through the import.
 ON_BEHALF_CHANNELS = [
     (value, label)
     for value, label in SubmissionChannel.choices
-    if value != SubmissionChannel.ONLINE
+    if value in (SubmissionChannel.PAPER, SubmissionChannel.EMAIL)
+]
+
+# The respondent's details in the third person: the secretariat types them in.
+ON_BEHALF_WORDING = {
+    "respondent_name": (_("Full name"), "", {"required": _("Enter the respondent's full name.")}),
+    "responding_as": (
+        _("Did they respond as an individual or on behalf of an organisation?"),
+        "",
+        {
+            "required": _(
+                "Choose whether they responded as an individual or on behalf of an organisation."
+            )
+        },
+    ),
+    "organisation_name": (
+        _("Organisation name"),
+        _("If they responded on behalf of an organisation."),
+        {},
+    ),
+    "organisation_type": (
+        _("Type of organisation"),
+        _("If they responded on behalf of an organisation."),
+        {},
+    ),
+    "place": (_optional(_("Place")), _("The town or city their evidence is mostly about."), {}),
+    "publication_preference": (
+        _("What did they say about publishing their response?"),
+        "",
+        {"required": _("Choose what the respondent said about publishing their response.")},
+    ),
+}
+ON_BEHALF_PUBLICATION_CHOICES = [
+    (PublicationPreference.NAMED, _("Publish it with their name")),
+    (PublicationPreference.ANONYMOUS, _("Publish it without their name")),
+    (PublicationPreference.CONFIDENTIAL, _("Do not publish it (confidential)")),
 ]
 
 
@@ -250,11 +292,19 @@ class OnBehalfDetailsForm(RespondentDetailsForm):
         label=_("How did the response arrive?"),
         choices=ON_BEHALF_CHANNELS,
         widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose how the response arrived: on paper or by email."),
+            "invalid_choice": _("Choose how the response arrived: on paper or by email."),
+        },
     )
     received_on = forms.DateField(
         label=_("Date received"),
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Used as the response's submission date."),
+        error_messages={
+            "required": _("Enter the date the response was received."),
+            "invalid": _("Enter the date the response was received, like 2026-03-31."),
+        },
     )
 
     field_order = ["channel", "received_on"]
@@ -264,6 +314,11 @@ class OnBehalfDetailsForm(RespondentDetailsForm):
         self.fields["respondent_email"].required = False
         self.fields["respondent_email"].label = _optional(_("Email address"))
         self.fields["respondent_email"].help_text = ""
+        for name, (label, help_text, errors) in ON_BEHALF_WORDING.items():
+            field = self.fields[name]
+            field.label, field.help_text = label, help_text
+            field.error_messages = {**field.error_messages, **errors}
+        self.fields["publication_preference"].choices = ON_BEHALF_PUBLICATION_CHOICES
         self.fields["consent"].label = _(
             "The respondent agreed to the privacy notice (on the form or in their email)."
         )
@@ -308,15 +363,25 @@ class ImportUploadForm(forms.Form):
 class ImportMappingForm(forms.Form):
     """For each column of the file: the question or respondent field it fills, or nothing."""
 
-    def __init__(self, *args, columns: list[str], targets: list[tuple[str, str]], **kwargs):
+    def __init__(
+        self,
+        *args,
+        columns: list[str],
+        targets: list[tuple[str, str]],
+        sample: list[str] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.columns = columns
+        sample = sample or []
         choices = [("", _("Do not import")), *targets]
         for index, column in enumerate(columns):
+            example = sample[index] if index < len(sample) else ""
             self.fields[f"col{index}"] = forms.ChoiceField(
                 label=column or _("Column %(n)s (no name)") % {"n": index + 1},
                 choices=choices,
                 required=False,
+                help_text=_("First row: %(value)s") % {"value": example[:80]} if example else "",
             )
         self.helper = _helper()
 

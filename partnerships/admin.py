@@ -10,15 +10,33 @@ from .models import (
     PartnershipMember,
     Representative,
 )
+from .services import partnership_delete, partnership_save
 
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
-    list_display = ["name", "place", "stage"]
-    list_filter = ["stage"]
-    list_select_related = ["place"]
+    list_display = ["name", "place", "stage", "programme_body"]
+    list_filter = ["stage", "programme_body"]
+    list_select_related = ["place", "programme_body"]
     prepopulated_fields = {"slug": ["name"]}
     exclude = ["private_notes", "exit_plan"]
+
+    # Through the services, so that creating, changing and deleting a partnership is audited.
+    def save_model(self, request, obj, form, change) -> None:
+        before = None
+        if change:
+            before = {
+                obj._meta.get_field(name).attname: form.initial.get(name)
+                for name in form.changed_data
+            }
+        partnership_save(actor=request.user, partnership=obj, before=before)
+
+    def delete_model(self, request, obj) -> None:
+        partnership_delete(actor=request.user, partnership=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for partnership in queryset:
+            partnership_delete(actor=request.user, partnership=partnership)
 
 
 # The rest is read-only here: changes go through the site's pages (and so the services),

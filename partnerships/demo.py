@@ -18,7 +18,7 @@ from django.utils.text import slugify
 
 from levelup.demo import DEMO_DOMAIN, demo_user, ensure_grant
 from levelup.enums import OrganisationType, Role
-from levelup.models import Organisation, Place, User
+from levelup.models import Body, Organisation, Place, User
 from levelup.services import user_create
 
 from .enums import AgreementKind, FigureKind, MatchStatus, MemberRole, PartnershipStage
@@ -144,16 +144,21 @@ def _backdate_agreements(partnership, when: date) -> None:
 
 @transaction.atomic
 def load_partnerships() -> None:
+    # The Place Taskforce runs the programme, so its secretariat may name the connectors.
+    taskforce = Body.objects.filter(slug="place-taskforce").first()
     for place_slug, name, stage, purpose in PARTNERSHIPS:
-        Partnership.objects.get_or_create(
+        partnership, _created = Partnership.objects.get_or_create(
             slug=place_slug,
             defaults={
                 "place": Place.objects.get(slug=place_slug),
                 "name": name,
                 "stage": stage,
                 "purpose": purpose,
+                "programme_body": taskforce,
             },
         )
+        if partnership.programme_body_id is None and taskforce is not None:
+            Partnership.objects.filter(pk=partnership.pk).update(programme_body=taskforce)
     places = {place.slug: place for place in Place.objects.all()}
     for org_name, kind, size, sector, place_slug in EXTRA_ORGANISATIONS:
         Organisation.objects.get_or_create(

@@ -110,6 +110,15 @@ def is_action_owner(user, action) -> bool:
     return action.owner_id == user.pk and action.partnership_id in user.member_partnership_ids
 
 
+@rules.predicate
+def is_programme_secretariat(user, partnership) -> bool:
+    """`user` is secretariat of the body that runs this partnership's programme."""
+    if partnership is None or not (user and user.is_authenticated):
+        return False
+    body_id = partnership.programme_body_id
+    return body_id is not None and body_id in user.secretariat_body_ids
+
+
 can_run_partnership = is_site_admin | is_partnership_connector
 can_view_partnership_private = can_run_partnership | is_partnership_member
 can_edit_exchange = can_run_partnership | (is_partnership_member & is_own_organisation)
@@ -117,18 +126,22 @@ can_record_exchange = can_run_partnership | (is_partnership_member & is_member_r
 
 rules.add_perm("partnerships.view_partnership_private", can_view_partnership_private)
 rules.add_perm("partnerships.run_partnership", can_run_partnership)
-rules.add_perm("partnerships.manage_connectors", is_site_admin)
+can_manage_connectors = is_site_admin | is_programme_secretariat
+
+rules.add_perm("partnerships.manage_connectors", can_manage_connectors)
 rules.add_perm("partnerships.record_exchange", can_record_exchange)
 rules.add_perm("partnerships.endorse_agreement", is_partnership_member & is_lead_representative)
 
 __all__ = [
     "always_allow",
     "can_edit_exchange",
+    "can_manage_connectors",
     "can_record_exchange",
     "can_run_partnership",
     "can_view_partnership_private",
     "forget_represented_members",
     "is_action_owner",
+    "is_programme_secretariat",
     "is_site_admin",
     "represented_members",
 ]

@@ -188,4 +188,9 @@ urlpatterns = [
         member.InvitationWithdrawView.as_view(),
         name="invitation-withdraw",
     ),
+    path(
+        "<slug:slug>/invitations/<int:pk>/resend/",
+        member.InvitationResendView.as_view(),
+        name="invitation-resend",
+    ),
 ]

@@ -412,6 +412,15 @@ def _rows(job: ImportJob) -> Iterator[list[str]]:
     return rows
 
 
+def import_sample(*, job: ImportJob) -> list[str]:
+    """The file's first row, to show beside each column while mapping (none if the file
+    cannot be read: the mapping page still works without it)."""
+    try:
+        return next(iter(_rows(job)), [])
+    except (ValidationError, OSError):
+        return []
+
+
 def import_check(*, job: ImportJob) -> list[dict]:
     """The dry run: every row's problems, as [{"row": <line in the file>, "problems": [...]}].
 

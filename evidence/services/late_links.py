@@ -7,12 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evidence.models import CallForEvidence, LateSubmissionLink
+from evidence.models import CallForEvidence, LateSubmissionLink, Submission
 from levelup.audit import audit_record
 from levelup.models import User
 from levelup.outbox import outbox_queue
 
-from .submissions import late_link_issue
+from .submissions import late_link_issue, submission_start
 
 
 @transaction.atomic
@@ -51,3 +51,26 @@ def late_link_revoke(*, actor: User, link: LateSubmissionLink) -> LateSubmission
     link.save(update_fields=["revoked_at", "updated_at"])
     audit_record(actor=actor, action="evidence.late_link.revoke", target=link)
     return link
+
+
+@transaction.atomic
+def late_link_start(*, actor, link: LateSubmissionLink) -> tuple[Submission, str | None]:
+    """The one response a personal link is for.
+
+    The first use starts it: a new draft and its private "continue" token. Every later use
+    returns that response with no token; the caller lets only the person who started it
+    in. The link's row is locked, so two first uses at the same moment make one response
+    (and a unique constraint on `Submission.late_link` backs this up). An expired or revoked
+    link that was never used starts nothing.
+    """
+    link = (
+        LateSubmissionLink.objects.select_for_update(of=("self",))
+        .select_related("call__body")
+        .get(pk=link.pk)
+    )
+    existing = link.submissions.first()
+    if existing is not None:
+        return existing, None
+    if not link.is_usable():
+        raise ValidationError(_("This link has expired or been revoked."), code="link_expired")
+    return submission_start(actor=actor, call=link.call, late_link=link)

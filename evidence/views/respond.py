@@ -41,6 +41,7 @@ from evidence.services import (
     submission_submit,
     submission_withdraw,
 )
+from evidence.services.late_links import late_link_start
 from evidence.services.submissions import DETAIL_FIELDS
 
 SESSION_RESPONSES = "evidence_responses"
@@ -148,24 +149,34 @@ class RespondStartView(CallClosedMixin, View):
 
 class LateStartView(CallClosedMixin, View):
     # Public page: a personal late-submission link; the token is the permission.
+    # It is for one respondent: the first use starts the response, and only that
+    # person (this browser, or their account) gets back in with it; anyone else is refused.
     def get(self, request, slug: str, token: str):
         link = submission_late_link_get(token_hash=continue_token_hash(token))
         if link is None or link.call.slug != slug:
             return render(request, "evidence/respond/link_invalid.html", status=404)
         self.call = link.call
-        existing = link.submissions.first()
-        if existing is not None:
-            _remember(request, existing)
-            return redirect("evidence:response-check", public_id=existing.public_id)
-        if not link.is_usable():
+        try:
+            submission, continue_token = late_link_start(actor=request.user, link=link)
+        except ValidationError:
             return render(
                 request, "evidence/respond/link_invalid.html", {"call": link.call}, status=410
             )
-        submission, continue_token = submission_start(
-            actor=request.user, call=link.call, late_link=link
-        )
+        if continue_token is None:
+            if not _started_here(request, submission):
+                return render(
+                    request, "evidence/respond/link_used.html", {"call": link.call}, status=403
+                )
+            return redirect("evidence:response-check", public_id=submission.public_id)
         _remember(request, submission, continue_token)
         return redirect("evidence:response-details", public_id=submission.public_id)
+
+
+def _started_here(request, submission: Submission) -> bool:
+    """The response is this account's, or this browser opened it before."""
+    if request.user.is_authenticated and submission.user_id == request.user.pk:
+        return True
+    return str(submission.public_id) in request.session.get(SESSION_RESPONSES, [])
 
 
 class ContinueView(View):

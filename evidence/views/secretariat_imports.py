@@ -9,7 +9,13 @@ from evidence.enums import ImportStatus
 from evidence.forms_secretariat import ImportMappingForm, ImportUploadForm
 from evidence.models import ImportJob
 from evidence.selectors_secretariat import import_jobs_for_call
-from evidence.services.imports import import_map, import_start, import_targets, import_upload
+from evidence.services.imports import (
+    import_map,
+    import_sample,
+    import_start,
+    import_targets,
+    import_upload,
+)
 
 from .secretariat import CallManageMixin, form_error_from
 
@@ -58,6 +64,7 @@ class ImportMapView(ImportJobMixin, FormView):
         kwargs = super().get_form_kwargs()
         kwargs["columns"] = self.job.columns
         kwargs["targets"] = import_targets(call=self.call)
+        kwargs["sample"] = import_sample(job=self.job)
         return kwargs
 
     def get_initial(self):

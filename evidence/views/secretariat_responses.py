@@ -28,6 +28,7 @@ from evidence.selectors_secretariat import (
 )
 from evidence.services.late_links import late_link_revoke, late_link_send
 from evidence.services.on_behalf import submission_enter_with_consent
+from evidence.templatetags.evidence_tags import when_words
 from evidence.views.respond import _answers_summary, attachment_file_response
 
 from .secretariat import PAGE_SIZE, CallManageMixin, form_error_from
@@ -190,7 +191,7 @@ class LateLinksView(CallManageMixin, TemplateView):
                     _("We have emailed a personal link to %(email)s. It works until %(until)s.")
                     % {
                         "email": link.email,
-                        "until": timezone.localtime(link.expires_at).strftime("%H:%M, %d %B %Y"),
+                        "until": when_words(link.expires_at),
                     },
                 )
                 return redirect("evidence:manage-late-links", slug=self.call.slug)

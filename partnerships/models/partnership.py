@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from levelup.models import Organisation, Place, TimeStampedModel
+from levelup.models import Body, Organisation, Place, TimeStampedModel
 from partnerships import rules as perms
 from partnerships.enums import (
     FigureKind,
@@ -29,6 +29,18 @@ class Partnership(TimeStampedModel):
         choices=PartnershipStage.choices,
         default=PartnershipStage.FORMING,
         db_index=True,
+    )
+    programme_body = models.ForeignKey(
+        Body,
+        verbose_name=_("programme body"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        help_text=_(
+            "The body that runs the programme this partnership belongs to. Its secretariat may "
+            "name and remove the partnership's business connectors."
+        ),
     )
     private_notes = models.TextField(
         _("private notes"),

@@ -2,7 +2,6 @@
 
 from .agreements import (
     AgreementStatus,
-    LeadEndorsement,
     VersionWithDiff,
     agreed_goal_public,
     agreement_history,
@@ -33,6 +32,7 @@ from .partnerships import (
     invitations_pending,
     member_names_public,
     members_for_partnership,
+    partnerships_for_connector_management,
     partnerships_for_user,
     partnerships_public,
 )
@@ -42,7 +42,6 @@ __all__ = [
     "AgreementStatus",
     "AttentionItem",
     "ExchangeSummary",
-    "LeadEndorsement",
     "VersionWithDiff",
     "actions_for_engagement",
     "actions_for_user",
@@ -62,6 +61,7 @@ __all__ = [
     "matches_for_partnership",
     "member_names_public",
     "members_for_partnership",
+    "partnerships_for_connector_management",
     "partnerships_for_user",
     "partnerships_public",
 ]

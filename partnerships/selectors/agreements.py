@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Count,
+    Prefetch,
     QuerySet,
 )
 
@@ -31,48 +32,54 @@ def agreed_goal_public(*, partnership: Partnership) -> AgreementVersion | None:
 
 
 @dataclass(frozen=True)
-class LeadEndorsement:
-    member: PartnershipMember
-    endorsement: Endorsement | None
-
-
-@dataclass(frozen=True)
 class AgreementStatus:
     current: AgreementVersion | None
-    leads: list[LeadEndorsement]
+    # The active lead members, each with `current_endorsements` (their endorsement of the
+    # current version, if any): a queryset, for the page to paginate.
+    leads: QuerySet[PartnershipMember]
+    endorsed_count: int  # lead members who endorsed the current version
     endorsable: list[PartnershipMember]  # lead members the user may still endorse for
-
-    @property
-    def endorsed_count(self) -> int:
-        return sum(1 for lead in self.leads if lead.endorsement is not None)
 
 
 def agreement_status(*, partnership: Partnership, kind: str, user: User) -> AgreementStatus:
-    """The current version, each lead member's endorsement of it, and what `user` may endorse."""
+    """The current version, the lead members and their endorsements of it, and what `user`
+    may endorse. Counts are computed in the database, so the leads can be paginated."""
     current = (
         AgreementVersion.objects.filter(partnership=partnership, kind=kind)
         .select_related("created_by")
         .order_by("-number")
         .first()
     )
-    leads = list(
-        PartnershipMember.objects.active()
-        .filter(partnership=partnership, role=MemberRole.LEAD)
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
-    endorsements = {}
+    leads = PartnershipMember.objects.active().filter(partnership=partnership, role=MemberRole.LEAD)
+    endorsed_count = 0
+    endorsable: list[PartnershipMember] = []
     if current is not None:
-        endorsements = {e.member_id: e for e in current.endorsements.select_related("endorsed_by")}
-    mine = represented_members(user)
+        endorsed_count = Endorsement.objects.filter(version=current, member__in=leads).count()
+        mine = [
+            rep.member_id
+            for rep in represented_members(user).values()
+            if rep.partnership_id == partnership.pk and rep.role == MemberRole.LEAD
+        ]
+        if mine:
+            endorsable = list(
+                leads.filter(pk__in=mine)
+                .exclude(endorsements__version=current)
+                .select_related("organisation")
+                .order_by("organisation__name", "pk")
+            )
     return AgreementStatus(
         current=current,
-        leads=[LeadEndorsement(lead, endorsements.get(lead.pk)) for lead in leads],
-        endorsable=[
-            lead
-            for lead in leads
-            if current is not None and lead.pk in mine and lead.pk not in endorsements
-        ],
+        leads=leads.select_related("organisation")
+        .prefetch_related(
+            Prefetch(
+                "endorsements",
+                queryset=Endorsement.objects.filter(version=current).select_related("endorsed_by"),
+                to_attr="current_endorsements",
+            )
+        )
+        .order_by("organisation__name", "pk"),
+        endorsed_count=endorsed_count,
+        endorsable=endorsable,
     )
 
 

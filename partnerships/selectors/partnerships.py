@@ -36,12 +36,27 @@ def partnerships_for_user(*, user: User) -> QuerySet[Partnership]:
     )
 
 
-def member_names_public(*, partnership: Partnership) -> list[str]:
+def partnerships_for_connector_management(*, user: User) -> QuerySet[Partnership]:
+    """Partnerships whose connectors `user` may name: all for admins, else their bodies' ones.
+
+    The secretariat of a programme body manages connectors without seeing the private pages.
+    """
+    if not user.is_authenticated:
+        return Partnership.objects.none()
+    partnerships = Partnership.objects.select_related("place", "programme_body").order_by(
+        "place__name", "name"
+    )
+    if user.is_site_admin:
+        return partnerships
+    return partnerships.filter(programme_body_id__in=user.secretariat_body_ids)
+
+
+def member_names_public(*, partnership: Partnership) -> QuerySet:
     """The names of the organisations that are members now: all the public sees of them."""
-    return list(
+    return (
         PartnershipMember.objects.active()
         .filter(partnership=partnership)
-        .order_by("organisation__name")
+        .order_by("organisation__name", "pk")
         .values_list("organisation__name", flat=True)
     )
 

@@ -26,6 +26,43 @@ from partnerships.models import (
 from partnerships.rules import forget_represented_members
 from partnerships.services.agreements import agreements_recheck
 
+PARTNERSHIP_PUBLIC_FIELDS = ["place_id", "name", "slug", "purpose", "stage", "programme_body_id"]
+
+
+@transaction.atomic
+def partnership_save(
+    *, actor: User, partnership: Partnership, before: dict | None = None
+) -> Partnership:
+    """Create a partnership, or save changes to its details (site administrators, in the
+    admin). `before` holds the changed fields' old values, by attribute name."""
+    created = partnership.pk is None
+    partnership.full_clean()
+    partnership.save()
+    if created:
+        changes = {name: getattr(partnership, name) for name in PARTNERSHIP_PUBLIC_FIELDS}
+    else:
+        before = before or {}
+        changes = audit_diff(before, partnership, list(before))
+    audit_record(
+        actor=actor,
+        action="partnerships.partnership.create" if created else "partnerships.partnership.update",
+        target=partnership,
+        changes=changes,
+    )
+    return partnership
+
+
+@transaction.atomic
+def partnership_delete(*, actor: User, partnership: Partnership) -> None:
+    """Delete a partnership made by mistake, with everything in it (site administrators)."""
+    audit_record(
+        actor=actor,
+        action="partnerships.partnership.delete",
+        target=partnership,
+        changes={"name": partnership.name, "slug": partnership.slug},
+    )
+    partnership.delete()
+
 
 @transaction.atomic
 def partnership_notes_update(
@@ -247,18 +284,54 @@ def invitation_create(
         target=invitation,
         changes={"email": email, "organisation": str(organisation), "role": role},
     )
+    _invitation_email(invitation=invitation, token=token, inviter=actor, site_url=site_url)
+    return invitation, token
+
+
+@transaction.atomic
+def invitation_resend(
+    *, actor: User, invitation: Invitation, site_url: str
+) -> tuple[Invitation, str]:
+    """Email the invitation again with a new link, valid for another 14 days.
+
+    The old link stops working (its token's hash is replaced). A used invitation cannot be
+    sent again.
+    """
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("partnership", "organisation")
+        .get(pk=invitation.pk)
+    )
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been used."))
+    token = secrets.token_urlsafe(32)
+    before = {"expires_at": invitation.expires_at}
+    invitation.token_hash = invitation_token_hash(token)
+    invitation.expires_at = timezone.now() + INVITATION_VALID_FOR
+    invitation.full_clean()
+    invitation.save(update_fields=["token_hash", "expires_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="partnerships.invitation.resend",
+        target=invitation,
+        changes={"email": invitation.email, **audit_diff(before, invitation, ["expires_at"])},
+    )
+    _invitation_email(invitation=invitation, token=token, inviter=actor, site_url=site_url)
+    return invitation, token
+
+
+def _invitation_email(*, invitation: Invitation, token: str, inviter: User, site_url: str) -> None:
     outbox_queue(
         template="partnerships/invitation",
-        to=[email],
+        to=[invitation.email],
         context={
             "invitation": invitation,
-            "partnership": partnership,
-            "inviter": actor,
+            "partnership": invitation.partnership,
+            "inviter": inviter,
             "accept_url": site_url.rstrip("/")
             + reverse("partnerships:invitation-accept", kwargs={"token": token}),
         },
     )
-    return invitation, token
 
 
 def invitation_for_token(token: str) -> Invitation | None:

@@ -10,7 +10,7 @@ from partnerships.models import AgreementVersion, PartnershipMember
 from partnerships.selectors import agreement_history, agreement_status, agreement_versions
 from partnerships.services import agreement_current, agreement_endorse, agreement_propose
 
-from .mixins import PartnershipMixin, form_error_from
+from .mixins import PartnershipMixin, form_error_from, paginate
 
 URL_NAMES = {AgreementKind.COMMON_GOAL: "goal", AgreementKind.TERMS_OF_REFERENCE: "terms"}
 
@@ -39,9 +39,11 @@ class AgreementView(AgreementMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["status"] = agreement_status(
+        status = agreement_status(
             partnership=self.partnership, kind=self.kind, user=self.request.user
         )
+        context["status"] = status
+        context["leads"] = paginate(self.request, status.leads)
         return context
 
 

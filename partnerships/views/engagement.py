@@ -20,7 +20,7 @@ from partnerships.services import (
     engagement_update,
 )
 
-from .mixins import PAGE_SIZE, PartnershipMixin, form_error_from
+from .mixins import PAGE_SIZE, PartnershipMixin, form_error_from, paginate
 
 
 class EngagementListView(PartnershipMixin, ListView):
@@ -114,7 +114,7 @@ class EngagementDetailView(EngagementMixin, FormView):
         engagement = self.get_engagement()
         context["engagement"] = engagement
         context["organisations"] = engagement.organisations.select_related("organisation")
-        context["actions"] = actions_for_engagement(engagement=engagement)
+        context["actions"] = paginate(self.request, actions_for_engagement(engagement=engagement))
         return context
 
     def post(self, request, *args, **kwargs):

@@ -9,13 +9,14 @@ from partnerships.models import Invitation, PartnershipMember, Representative
 from partnerships.selectors import invitations_pending, members_for_partnership
 from partnerships.services import (
     invitation_create,
+    invitation_resend,
     invitation_withdraw,
     member_remove,
     member_role_change,
     representative_remove,
 )
 
-from .mixins import PAGE_SIZE, PartnershipMixin, form_error_from
+from .mixins import PAGE_SIZE, PartnershipMixin, form_error_from, paginate
 
 
 class MemberListView(PartnershipMixin, ListView):
@@ -29,7 +30,11 @@ class MemberListView(PartnershipMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.request.user.has_perm("partnerships.run_partnership", self.partnership):
-            context["invitations"] = invitations_pending(partnership=self.partnership)[:50]
+            context["invitations"] = paginate(
+                self.request,
+                invitations_pending(partnership=self.partnership),
+                param="invitations_page",
+            )
         return context
 
 
@@ -153,5 +158,32 @@ class InvitationWithdrawView(PartnershipMixin, TemplateView):
             messages.success(
                 request,
                 _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email},
+            )
+        return redirect("partnerships:member-list", slug=self.partnership.slug)
+
+
+class InvitationResendView(PartnershipMixin, TemplateView):
+    """Send a pending invitation again, with a new link (the old one stops working)."""
+
+    permission_required = "partnerships.run_partnership"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        invitation = get_object_or_404(
+            Invitation, pk=self.kwargs["pk"], partnership=self.partnership
+        )
+        try:
+            invitation_resend(
+                actor=request.user,
+                invitation=invitation,
+                site_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("We have emailed the invitation to %(email)s again, with a new link.")
+                % {"email": invitation.email},
             )
         return redirect("partnerships:member-list", slug=self.partnership.slug)

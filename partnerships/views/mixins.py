@@ -1,10 +1,20 @@
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Page, Paginator
 from django.shortcuts import get_object_or_404
 from rules.contrib.views import PermissionRequiredMixin
 
 from partnerships.selectors import partnerships_for_user
 
 PAGE_SIZE = 25
+
+
+def paginate(request, items, *, param: str = "page", per_page: int = PAGE_SIZE) -> Page:
+    """One page of `items`, numbered by the `param` query parameter.
+
+    For pages with more than one list (each has its own parameter). A missing or wrong page
+    number shows the nearest page, as Paginator.get_page does.
+    """
+    return Paginator(items, per_page).get_page(request.GET.get(param))
 
 
 class PartnershipMixin(PermissionRequiredMixin):

@@ -19,7 +19,7 @@ from partnerships.selectors import (
 )
 from partnerships.services import partnership_notes_update, partnership_stage_change
 
-from .mixins import PAGE_SIZE, PartnershipMixin, form_error_from
+from .mixins import PAGE_SIZE, PartnershipMixin, form_error_from, paginate
 
 HOME_MEMBERS = 12
 
@@ -52,10 +52,15 @@ class PartnershipDetailView(TemplateView):
         context = super().get_context_data(**kwargs)
         partnership = get_object_or_404(partnerships_public(), slug=self.kwargs["slug"])
         context["partnership"] = partnership
-        context["member_names"] = member_names_public(partnership=partnership)
+        context["member_names"] = paginate(
+            self.request, member_names_public(partnership=partnership)
+        )
         context["agreed_goal"] = agreed_goal_public(partnership=partnership)
         context["can_open_home"] = self.request.user.has_perm(
             "partnerships.view_partnership_private", partnership
+        )
+        context["can_manage_connectors"] = self.request.user.has_perm(
+            "partnerships.manage_connectors", partnership
         )
         return context
 

@@ -1,15 +1,22 @@
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
+from rules.contrib.views import PermissionRequiredMixin
 
 from partnerships.forms import ConnectorGrantForm, FigureForm
 from partnerships.models import PartnershipFigure
-from partnerships.selectors import connector_grants, figures_for_partnership
+from partnerships.selectors import (
+    connector_grants,
+    figures_for_partnership,
+    partnerships_for_connector_management,
+    partnerships_for_user,
+)
 from partnerships.services import connector_grant, connector_revoke, figure_add, figure_remove
 
-from .mixins import PartnershipMixin, form_error_from
+from .mixins import PartnershipMixin, form_error_from, paginate
 
 
 class PeopleView(PartnershipMixin, FormView):
@@ -20,10 +27,16 @@ class PeopleView(PartnershipMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["connectors"] = connector_grants(partnership=self.partnership)
-        context["figures"] = figures_for_partnership(partnership=self.partnership)
-        if self.request.user.has_perm("partnerships.manage_connectors"):
-            context["connector_form"] = ConnectorGrantForm(prefix="connector")
+        context["connectors"] = paginate(
+            self.request,
+            connector_grants(partnership=self.partnership),
+            param="connectors_page",
+        )
+        context["figures"] = paginate(
+            self.request,
+            figures_for_partnership(partnership=self.partnership),
+            param="figures_page",
+        )
         return context
 
     def post(self, request, *args, **kwargs):
@@ -54,14 +67,54 @@ class FigureRemoveView(PartnershipMixin, TemplateView):
         return redirect("partnerships:people", slug=self.partnership.slug)
 
 
-class ConnectorGrantView(PartnershipMixin, FormView):
-    template_name = "partnerships/people/connector_form.html"
+class ConnectorManagementMixin(PermissionRequiredMixin):
+    """Naming a partnership's business connectors: site administrators, and the secretariat
+    of the body that runs the partnership's programme (who need not see its private pages).
+
+    Anonymous people are sent to sign in; a partnership neither managed nor visible to the
+    person is a 404; a visible one they may not manage (a member, a connector) is a 403.
+    """
+
     permission_required = "partnerships.manage_connectors"
+    raise_exception = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        slug = kwargs["slug"]
+        self.partnership = (
+            partnerships_for_connector_management(user=request.user).filter(slug=slug).first()
+        ) or get_object_or_404(partnerships_for_user(user=request.user), slug=slug)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_object(self):
+        return self.partnership
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["partnership"] = self.partnership
+        context["can_view_private"] = self.request.user.has_perm(
+            "partnerships.view_partnership_private", self.partnership
+        )
+        return context
+
+    def redirect_to_list(self):
+        return redirect("partnerships:connector-grant", slug=self.partnership.slug)
+
+
+class ConnectorGrantView(ConnectorManagementMixin, FormView):
+    """The partnership's business connectors, each with a Remove button, and a form to add one."""
+
+    template_name = "partnerships/people/connector_form.html"
     form_class = ConnectorGrantForm
     prefix = "connector"
 
-    def get_permission_object(self):
-        return None
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["connectors"] = paginate(
+            self.request, connector_grants(partnership=self.partnership)
+        )
+        return context
 
     def form_valid(self, form):
         try:
@@ -72,15 +125,11 @@ class ConnectorGrantView(PartnershipMixin, FormView):
         messages.success(
             self.request, _("%(name)s is now a connector here.") % {"name": form.user.name}
         )
-        return redirect("partnerships:people", slug=self.partnership.slug)
+        return self.redirect_to_list()
 
 
-class ConnectorRevokeView(PartnershipMixin, TemplateView):
-    permission_required = "partnerships.manage_connectors"
+class ConnectorRevokeView(ConnectorManagementMixin, TemplateView):
     http_method_names = ["post"]
-
-    def get_permission_object(self):
-        return None
 
     def post(self, request, *args, **kwargs):
         grant = get_object_or_404(
@@ -94,4 +143,4 @@ class ConnectorRevokeView(PartnershipMixin, TemplateView):
             messages.success(
                 request, _("%(name)s is no longer a connector here.") % {"name": grant.user.name}
             )
-        return redirect("partnerships:people", slug=self.partnership.slug)
+        return self.redirect_to_list()

@@ -9,11 +9,30 @@ from playwright.sync_api import expect
 
 from evidence.enums import CallStatus
 from evidence.models import CallForEvidence
+from tests.browser.conftest import RESULTS_DIR
 from tests.factories.core import PASSWORD
 
 
 def _local(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def _snap(page, name: str) -> None:
+    """Screenshots at desktop width and at 320px (400% zoom), kept for a person to look at;
+    at 320px nothing may need scrolling sideways."""
+    RESULTS_DIR.mkdir(exist_ok=True)
+    page.screenshot(path=RESULTS_DIR / f"evidence-secretariat-{name}-1280.png", full_page=True)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.screenshot(path=RESULTS_DIR / f"evidence-secretariat-{name}-320.png", full_page=True)
+    too_wide = page.evaluate(
+        """() => [...document.querySelectorAll("body *")]
+            .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+            .map((el) => `${el.tagName.toLowerCase()}.${el.className}`)
+            .slice(0, 5)"""
+    )
+    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert fits, f"{name} scrolls sideways at 320px: {too_wide}"
 
 
 def _sign_in(page, visit, submit, user) -> None:
@@ -27,6 +46,7 @@ def test_secretariat_creates_and_opens_a_call(page, visit, submit, secretariat, 
     _sign_in(page, visit, submit, secretariat)
     submit(page.get_by_role("link", name="Calls you run"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Calls you run")
+    _snap(page, "call-list")
 
     submit(page.get_by_role("link", name="Create a call"))
     main = page.get_by_role("main")
@@ -38,6 +58,7 @@ def test_secretariat_creates_and_opens_a_call(page, visit, submit, secretariat, 
     main.get_by_label("Reference prefix").fill("CST")
     main.get_by_label("Opens at (optional)").fill(_local(timezone.now() - timedelta(minutes=5)))
     main.get_by_label("Closes at (optional)").fill(_local(timezone.now() + timedelta(days=30)))
+    _snap(page, "call-form")
     submit(main.get_by_role("button", name="Create the call"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Questions")
 
@@ -51,6 +72,7 @@ def test_secretariat_creates_and_opens_a_call(page, visit, submit, secretariat, 
     )
     main.get_by_role("radio", name="Long text").check()
     main.get_by_label("An answer is required").check()
+    _snap(page, "question-form")
     submit(main.get_by_role("button", name="Save question"))
 
     submit(main.get_by_role("link", name="Add a question to Your experience"))
@@ -65,14 +87,17 @@ def test_secretariat_creates_and_opens_a_call(page, visit, submit, secretariat, 
     expect(main.get_by_role("listitem").locator("strong")).to_have_text(
         ["1. Do you work with a local college?", "2. What skills are hardest to find?"]
     )
+    _snap(page, "questions")
 
     submit(main.get_by_role("link", name="Preview"))
     expect(main.get_by_role("heading", name="Background")).to_be_visible()
     expect(main.get_by_text("Coastal towns lose young people.")).to_be_visible()
+    _snap(page, "preview")
 
     submit(main.get_by_role("link", name="Overview"))
     submit(main.get_by_role("link", name="Move to scheduled"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Move the call to scheduled?")
+    _snap(page, "transition")
     submit(main.get_by_role("button", name="Yes, move it to scheduled"))
 
     expect(page.get_by_role("status").or_(page.get_by_role("alert")).first).to_contain_text(
@@ -116,22 +141,37 @@ def test_secretariat_runs_a_call_with_responses_late_links_and_import(
     visit("/manage/calls/towns/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Town centres")
     expect(page.get_by_role("table", name="Sent responses by place")).to_contain_text("Hull")
+    _snap(page, "dashboard")
     main = page.get_by_role("main")
 
     submit(main.get_by_role("link", name="Responses", exact=True))
     main.get_by_label("Place").select_option(label="Hull")
     submit(main.get_by_role("button", name="Apply"))
     expect(main.get_by_role("heading", name="3 responses")).to_be_visible()
+    _snap(page, "submission-list")
     submit(main.get_by_role("table").get_by_role("link").first)
+    _snap(page, "submission-detail")
 
     visit("/manage/calls/towns/responses/new/")
     submit(main.get_by_role("button", name="Enter the response"))
     expect(page).to_have_title(re.compile(r"^\s*Error:"))
+    expect(page.get_by_role("alert").get_by_role("link")).to_have_text(
+        [
+            "Choose how the response arrived: on paper or by email.",
+            "Enter the date the response was received.",
+            "Enter the respondent's full name.",
+            "Choose whether they responded as an individual or on behalf of an organisation.",
+            "Choose what the respondent said about publishing their response.",
+            "Confirm that the respondent agreed to the privacy notice.",
+            "Enter the respondent's answer to this question.",
+        ]
+    )
+    _snap(page, "paper-entry-errors")
     main.get_by_role("radio", name="On paper").check()
     main.get_by_label("Date received").fill("2026-03-04")
     main.get_by_role("textbox", name="Full name").fill("Edna Paper")
     main.get_by_role("radio", name="As an individual").check()
-    main.get_by_role("radio", name="Publish my response without my name").check()
+    main.get_by_role("radio", name="Publish it without their name").check()
     main.get_by_role("checkbox").check()
     main.get_by_role("textbox", name="What works?").fill("The market hall.")
     submit(main.get_by_role("button", name="Enter the response"))
@@ -143,6 +183,7 @@ def test_secretariat_runs_a_call_with_responses_late_links_and_import(
     submit(main.get_by_role("button", name="Email the link"))
     expect(page.get_by_role("status")).to_contain_text("We have emailed a personal link")
     expect(main.get_by_role("table")).to_contain_text("late@example.org")
+    _snap(page, "late-links")
 
     visit("/manage/calls/towns/imports/new/")
     csv_file = tmp_path / "export.csv"
@@ -150,11 +191,13 @@ def test_secretariat_runs_a_call_with_responses_late_links_and_import(
     main.get_by_label("CSV or Excel (XLSX) file").set_input_files(str(csv_file))
     submit(main.get_by_role("button", name="Upload and continue"))
     expect(page.get_by_role("heading", level=1)).to_have_text("What does each column hold?")
+    _snap(page, "import-map")
     submit(main.get_by_role("button", name="Check the file"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Rows that need fixing")
     expect(main.get_by_role("table")).to_contain_text(
         "No answer to the required question “What works?”."
     )
+    _snap(page, "import-check-errors")
 
     csv_file.write_text("Name,What works?\nAnn,Buses\nBob,Trams\n")
     visit("/manage/calls/towns/imports/new/")
@@ -163,6 +206,7 @@ def test_secretariat_runs_a_call_with_responses_late_links_and_import(
     submit(main.get_by_role("button", name="Check the file"))
     submit(main.get_by_role("button", name="Import the responses"))
     expect(main.get_by_role("progressbar")).to_be_visible()
+    _snap(page, "import-progress")
     job = ImportJob.objects.get(status=ImportStatus.QUEUED)
     import_run(job_id=job.pk)
     # The page's script fetches the progress again and shows the result in place.

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from levelup.demo import load_core
 from partnerships.demo import load_partnerships
+from tests.browser.conftest import RESULTS_DIR
 
 from .test_partnerships_members import sign_in, sign_out
 
@@ -26,6 +27,24 @@ BLACKPOOL_PAGES = [
 ]
 
 
+def snap(page, name: str) -> None:
+    """Screenshots at desktop width and at 320px (400% zoom), kept for a person to look at;
+    at 320px nothing may need scrolling sideways."""
+    RESULTS_DIR.mkdir(exist_ok=True)
+    page.screenshot(path=RESULTS_DIR / f"partnerships-{name}-1280.png", full_page=True)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.screenshot(path=RESULTS_DIR / f"partnerships-{name}-320.png", full_page=True)
+    too_wide = page.evaluate(
+        """() => [...document.querySelectorAll("body *")]
+            .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+            .map((el) => `${el.tagName.toLowerCase()}.${el.className}`)
+            .slice(0, 5)"""
+    )
+    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert fits, f"{name} scrolls sideways at 320px: {too_wide}"
+
+
 def test_demo_pages_for_connector(page, visit, submit):
     load_core()
     load_partnerships()
@@ -40,10 +59,18 @@ def test_demo_pages_for_connector(page, visit, submit):
     for path, heading in BLACKPOOL_PAGES:
         visit(f"/partnerships/blackpool/{path}")
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        snap(page, "blackpool-" + (path.strip("/").replace("/", "-") or "index"))
 
     visit("/partnerships/blackpool/engagements/")
     submit(page.get_by_role("link", name="Annual review of the partnership"))
     expect(page.get_by_role("heading", level=2, name="Actions")).to_be_visible()
+    snap(page, "blackpool-engagement")
+    visit("/partnerships/actions/mine/")
+    snap(page, "my-actions")
+    sign_out(page, submit)
+    for path, name in [("", "list"), ("blackpool/", "public-blackpool")]:
+        visit(f"/partnerships/{path}")
+        snap(page, name)
 
 
 def test_demo_member_marks_action_done_and_lead_agrees_wisbech_goal(page, visit, submit):

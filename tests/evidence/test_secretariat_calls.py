@@ -1,5 +1,6 @@
 """The secretariat sets up a call: create and edit it, preview it, questions, lifecycle."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -59,7 +60,21 @@ def test_create_call_saves_every_field_sanitised_and_audited(client, secretariat
     )
     assert (call.anonymised_review, call.word_limit, call.max_attachments) == (True, 500, 2)
     assert call.contact_email == "towns@example.org"
-    assert AuditEntry.objects.filter(action="evidence.call.create", actor=secretariat).count() == 1
+    assert (
+        call.summary,
+        call.who_should_respond,
+        call.guidance,
+        call.privacy_notice,
+        call.publication_policy,
+    ) == (
+        "What should replace empty shops?",
+        "Anyone who runs a business in a town centre.",
+        "Answer what you can.",
+        "We keep your response for two years.",
+        "We publish what you allow.",
+    )
+    entry = AuditEntry.objects.get(action="evidence.call.create")
+    assert (entry.actor, entry.object_id) == (secretariat, str(call.pk))
 
 
 def test_create_call_refuses_a_body_the_person_does_not_run(client, secretariat):
@@ -105,7 +120,10 @@ def test_edit_call_changes_settings_and_bumps_privacy_version(client, secretaria
         "New notice",
         2,
     )
-    assert AuditEntry.objects.filter(action="evidence.call.update").count() == 1
+    entry = AuditEntry.objects.get(action="evidence.call.update")
+    assert entry.actor == secretariat
+    assert entry.changes["title"][1] == "A better title"
+    assert entry.changes["privacy_notice"][1] == "New notice"
 
 
 def test_preview_shows_draft_as_respondent_would_see_it(client, secretariat, body):
@@ -356,3 +374,180 @@ def test_steps_not_allowed_by_hand_are_404(client, secretariat, call, to):
     call.refresh_from_db()
     assert response.status_code == 404
     assert call.status == CallStatus.OPEN
+
+
+def test_kind_change_refusal_is_shown_in_the_summary_and_by_the_field(client, secretariat, call):
+    question = QuestionFactory(section__call=call, kind=QuestionKind.LONG_TEXT, text="Why?")
+    AnswerFactory(question=question, submission__call=call)
+    client.force_login(secretariat)
+
+    response = client.post(
+        reverse("evidence:manage-question-edit", kwargs={"slug": call.slug, "pk": question.pk}),
+        {"section": question.section_id, "text": "Why, briefly?", "kind": "number"},
+    )
+
+    html = response.content.decode()
+    message = (
+        "This question has answers already, so its kind cannot change. Add a new question instead."
+    )
+    assert html.count(message) == 2  # the error summary and the inline error
+    assert 'href="#id_kind_0"' in html
+    assert re.search(r"<title>\s*Error:", html)
+    question.refresh_from_db()
+    assert (question.kind, question.text) == (QuestionKind.LONG_TEXT, "Why?")
+    assert not AuditEntry.objects.filter(action="evidence.question.update").exists()
+
+
+def test_kind_of_a_file_question_with_an_attachment_cannot_change(secretariat, call):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evidence.services import attachment_add, question_update
+    from tests.factories import SubmissionFactory
+
+    question = QuestionFactory(section__call=call, kind=QuestionKind.FILE)
+    attachment_add(
+        actor=None,
+        submission=SubmissionFactory(call=call),
+        question=question,
+        upload=SimpleUploadedFile("notes.txt", b"Our evidence.\n"),
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        question_update(actor=secretariat, question=question, kind=QuestionKind.LONG_TEXT)
+
+    assert refused.value.message_dict == {
+        "kind": [
+            "This question has answers already, so its kind cannot change. "
+            "Add a new question instead."
+        ]
+    }
+
+
+def test_kind_of_an_unanswered_question_can_change_and_is_audited(client, secretariat, call):
+    question = QuestionFactory(section__call=call, kind=QuestionKind.LONG_TEXT, text="Why?")
+    client.force_login(secretariat)
+
+    client.post(
+        reverse("evidence:manage-question-edit", kwargs={"slug": call.slug, "pk": question.pk}),
+        {"section": question.section_id, "text": "Why?", "kind": "short_text"},
+    )
+
+    question.refresh_from_db()
+    assert question.kind == QuestionKind.SHORT_TEXT
+    entry = AuditEntry.objects.get(action="evidence.question.update")
+    assert (entry.actor, entry.changes["kind"]) == (secretariat, ["long_text", "short_text"])
+
+
+def test_move_buttons_are_plain_forms_and_the_end_ones_are_left_out(client, secretariat, call):
+    section = SectionFactory(call=call, title="Only section")
+    first = QuestionFactory(section=section, text="First?", position=0)
+    last = QuestionFactory(section=section, text="Last?", position=1)
+    client.force_login(secretariat)
+
+    html = client.get(reverse("evidence:manage-questions", kwargs={"slug": call.slug})).content
+    html = html.decode()
+
+    down = reverse("evidence:manage-question-move", kwargs={"slug": call.slug, "pk": first.pk})
+    up = reverse("evidence:manage-question-move", kwargs={"slug": call.slug, "pk": last.pk})
+    # One plain POST form per button: reordering works without JavaScript.
+    assert len(re.findall(rf'<form method="post"\s+action="{re.escape(down)}"', html)) == 1
+    assert len(re.findall(rf'<form method="post"\s+action="{re.escape(up)}"', html)) == 1
+    assert "<script" not in html.split("<main", 1)[1]
+
+
+def test_moving_the_first_question_up_changes_nothing(client, secretariat, call):
+    section = SectionFactory(call=call)
+    first = QuestionFactory(section=section, text="A", position=0)
+    QuestionFactory(section=section, text="B", position=1)
+    client.force_login(secretariat)
+
+    client.post(
+        reverse("evidence:manage-question-move", kwargs={"slug": call.slug, "pk": first.pk}),
+        {"direction": "up"},
+    )
+
+    assert list(section.questions.order_by("position").values_list("text", flat=True)) == [
+        "A",
+        "B",
+    ]
+    assert not AuditEntry.objects.filter(action="evidence.question.move").exists()
+
+
+def test_section_move_is_audited(client, secretariat, call):
+    top = SectionFactory(call=call, title="Top", position=0)
+    SectionFactory(call=call, title="Bottom", position=1)
+    client.force_login(secretariat)
+
+    client.post(
+        reverse("evidence:manage-section-move", kwargs={"slug": call.slug, "pk": top.pk}),
+        {"direction": "down"},
+    )
+
+    entry = AuditEntry.objects.get(action="evidence.section.move")
+    assert (entry.actor, entry.object_id, entry.changes) == (
+        secretariat,
+        str(top.pk),
+        {"to": "down"},
+    )
+
+
+def test_word_limit_set_by_the_secretariat_is_counted_live_and_checked_by_the_server(
+    client, secretariat, call
+):
+    from django.test import Client
+
+    section = SectionFactory(call=call)
+    client.force_login(secretariat)
+    client.post(
+        reverse("evidence:manage-question-create", kwargs={"slug": call.slug}),
+        {"section": section.pk, "text": "In five words?", "kind": "long_text", "word_limit": "5"},
+    )
+    question = Question.objects.get(call=call)
+    respondent = Client()  # no JavaScript: the server's check is the rule
+    started = respondent.post(reverse("evidence:respond-start", kwargs={"slug": call.slug}))
+    public_id = started["Location"].strip("/").split("/")[-2]
+    page_url = reverse("evidence:response-section", kwargs={"public_id": public_id, "number": 1})
+
+    page = respondent.get(page_url).content.decode()
+    over = respondent.post(
+        page_url, {f"q{question.pk}": "one two three four five six", "action": "continue"}
+    )
+
+    assert question.word_limit == 5
+    assert 'data-word-limit="5"' in page
+    assert "js/evidence-word-count.js" in page
+    assert over.status_code == 200
+    assert over.context["form"].errors == {
+        f"q{question.pk}": [
+            "Your answer is 1 word too long: it has 6 words and the limit is 5. "
+            "Your text has been kept so you can shorten it."
+        ]
+    }
+    assert "one two three four five six</textarea>" in over.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "pk", "heading", "button"),
+    [
+        ("evidence:manage-section-create", None, "Add a section", "Save section"),
+        ("evidence:manage-section-edit", "section", "Edit section", "Save section"),
+        ("evidence:manage-question-create", None, "Add a question", "Save question"),
+        ("evidence:manage-question-edit", "question", "Edit question", "Save question"),
+    ],
+)
+def test_section_and_question_pages_share_one_layout(
+    client, secretariat, call, name, pk, heading, button
+):
+    question = QuestionFactory(section__call=call)
+    kwargs = {"slug": call.slug}
+    if pk:
+        kwargs["pk"] = question.section_id if pk == "section" else question.pk
+    client.force_login(secretariat)
+
+    html = client.get(reverse(name, kwargs=kwargs)).content.decode()
+
+    assert re.search(rf"<title>[^<]*{heading}[^<]*</title>", html)
+    assert f"<h1>{heading}</h1>" in html
+    assert re.search(rf'aria-current="page">\s*{heading}\s*</li>', html)
+    assert re.search(rf">\s*{button}\s*</button>", html)

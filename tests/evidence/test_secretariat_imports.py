@@ -272,12 +272,14 @@ def test_import_pages_walk_upload_map_check_and_progress(
     )
     mapping = {f"col{index}": target for index, target in _mapping(questions).items()}
 
+    map_page = client.get(upload["Location"]).content.decode()
     checked = client.post(upload["Location"], mapping)
     check_page = client.get(checked["Location"])
     with django_capture_on_commit_callbacks() as callbacks:
         started = client.post(checked["Location"])
     queued = client.get(started["Location"])
 
+    assert "First row: Ann Lee" in map_page
     assert "The dry run found no problems in 2 rows." in check_page.content.decode()
     assert len(callbacks) == 1
     assert "js/import-progress.js" in queued.content.decode()
@@ -398,3 +400,173 @@ def test_import_running_in_another_worker_is_left_alone(settings, tmp_path):
 
     assert result is None
     assert not Submission.objects.filter(call=call).exists()
+
+
+def _xlsx(rows: list[list], name: str = "export.xlsx") -> SimpleUploadedFile:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+XLSX_ROWS = [
+    ["ID", "Name", "What works?", "Q2"],
+    [101, "Ann", "Skills", "Yes"],
+    [102, "Bob", 42, "no"],
+]
+
+
+@pytest.mark.parametrize("with_id", [True, False])
+def test_reimporting_the_same_xlsx_file_adds_nothing(secretariat, call, questions, with_id):
+    rows = XLSX_ROWS if with_id else [row[1:] for row in XLSX_ROWS]
+    jobs = []
+    for _attempt in range(2):
+        job = import_upload(actor=secretariat, call=call, uploaded_file=_xlsx(rows))
+        mapping = job.mapping | {str(len(rows[0]) - 1): f"q{questions[1].pk}"}
+        jobs.append(_run(import_map(actor=secretariat, job=job, mapping=mapping)))
+
+    assert [(j.created_count, j.skipped_count) for j in jobs] == [(2, 0), (0, 2)]
+    assert Submission.objects.filter(call=call).count() == 2
+    keys = sorted(Submission.objects.values_list("import_key", flat=True))
+    if with_id:
+        assert keys == ["id:101", "id:102"]
+    else:
+        assert all(key.startswith("row:") for key in keys)
+
+
+def test_reimporting_a_csv_after_new_rows_were_added_imports_only_the_new_ones(
+    secretariat, call, questions, blackpool
+):
+    first = import_upload(actor=secretariat, call=call, uploaded_file=_csv(HEADER + GOOD_ROWS))
+    _run(import_map(actor=secretariat, job=first, mapping=_mapping(questions)))
+    longer = HEADER + GOOD_ROWS + "r3,Cat Ng,cat@example.org,,,,Parks,,\n"
+
+    job = import_upload(actor=secretariat, call=call, uploaded_file=_csv(longer))
+    job = _run(import_map(actor=secretariat, job=job, mapping=_mapping(questions)))
+
+    assert (job.created_count, job.skipped_count) == (1, 2)
+    assert sorted(Submission.objects.values_list("reference", flat=True)) == [
+        "TST0001",
+        "TST0002",
+        "TST0003",
+    ]
+
+
+def test_a_row_failing_while_written_rolls_back_every_row(
+    secretariat, call, questions, blackpool, monkeypatch
+):
+    from evidence.models import ReferenceCounter
+    from evidence.services import imports
+
+    job = import_upload(actor=secretariat, call=call, uploaded_file=_csv(HEADER + GOOD_ROWS))
+    job = import_map(actor=secretariat, job=job, mapping=_mapping(questions))
+    import_start(actor=secretariat, job=job)
+    real_enter = imports.submission_enter_with_consent
+    written = []
+
+    def enter_then_break(**kwargs):
+        if written:  # the first row went in; the second breaks
+            raise RuntimeError("disk full")
+        written.append(real_enter(**kwargs))
+        return written[-1]
+
+    monkeypatch.setattr(imports, "submission_enter_with_consent", enter_then_break)
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert len(written) == 1
+    assert not Submission.objects.filter(call=call).exists()
+    assert not ReferenceCounter.objects.filter(call=call, last_number__gt=0).exists()
+    assert (job.status, job.processed_rows, job.created_count) == (ImportStatus.FAILED, 0, 0)
+    assert job.errors == [{"row": None, "problems": ["The import stopped: disk full"]}]
+    assert not AuditEntry.objects.filter(action="evidence.submission.enter_on_behalf").exists()
+    assert AuditEntry.objects.filter(action="evidence.import.fail").count() == 1
+
+
+def test_one_bad_row_among_good_ones_imports_nothing(secretariat, call, questions, blackpool):
+    rows = GOOD_ROWS + "r3,Cat,cat@example.org,,,Atlantis,Parks,,\n"
+    job = import_upload(actor=secretariat, call=call, uploaded_file=_csv(HEADER + rows))
+
+    job = import_map(actor=secretariat, job=job, mapping=_mapping(questions))
+
+    assert job.errors == [{"row": 4, "problems": ["“Atlantis” is not a place we know."]}]
+    with pytest.raises(Exception, match="Check the file first"):
+        import_start(actor=secretariat, job=job)
+    assert import_run(job_id=job.pk) is None  # never queued: the task does nothing
+    assert not Submission.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_seen_while_the_import_runs_and_rows_only_at_the_end(
+    settings, tmp_path, monkeypatch
+):
+    import threading
+
+    from django.db import connection
+
+    from evidence.services import imports
+    from tests.factories import CallForEvidenceFactory, UserFactory
+
+    settings.EVIDENCE_UPLOAD_ROOT = str(tmp_path / "private")
+    user = UserFactory()
+    call = CallForEvidenceFactory(open=True)
+    QuestionFactory(section__call=call, text="What works?")
+    text = "Name,What works?\n" + "".join(f"Person {n},Answer {n}\n" for n in range(100))
+    job = import_upload(actor=user, call=call, uploaded_file=_csv(text))
+    job = import_map(actor=user, job=job, mapping=job.mapping)
+    import_start(actor=user, job=job)
+    seen = []  # (rows done, responses visible) as the progress page would read them
+    real_write = imports._progress_write
+
+    def write_and_look(job_id, processed):
+        real_write(job_id, processed)
+
+        def look():
+            try:
+                seen.append(
+                    (
+                        ImportJob.objects.get(pk=job_id).processed_rows,
+                        Submission.objects.filter(call=call).count(),
+                    )
+                )
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=look)
+        thread.start()
+        thread.join()
+
+    monkeypatch.setattr(imports, "_progress_write", write_and_look)
+
+    job = import_run(job_id=job.pk)
+
+    assert job.status == ImportStatus.DONE
+    assert [done for done, _visible in seen] == list(range(2, 100, 2))
+    assert {visible for _done, visible in seen} == {0}  # all or nothing: none seen early
+    assert Submission.objects.filter(call=call).count() == 100
+
+
+def test_every_step_of_an_import_is_audited(secretariat, call, questions, blackpool):
+    job = import_upload(actor=secretariat, call=call, uploaded_file=_csv(HEADER + GOOD_ROWS))
+    job = _run(import_map(actor=secretariat, job=job, mapping=_mapping(questions)))
+
+    trail = [
+        (entry.action, entry.actor_id)
+        for entry in AuditEntry.objects.filter(object_id=str(job.pk))
+        .filter(action__startswith="evidence.import.")
+        .order_by("id")
+    ]
+    assert trail == [
+        ("evidence.import.upload", secretariat.pk),
+        ("evidence.import.check", secretariat.pk),
+        ("evidence.import.start", secretariat.pk),
+        ("evidence.import.run", secretariat.pk),
+    ]
+    run = AuditEntry.objects.get(action="evidence.import.run")
+    assert run.changes == {"created": 2, "skipped": 0}
+    assert AuditEntry.objects.filter(action="evidence.submission.enter_on_behalf").count() == 2

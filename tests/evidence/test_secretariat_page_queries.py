@@ -1,6 +1,8 @@
 """The pages the benchmark measures (docs/benchmarks.md) run a fixed number of queries,
 however many responses the call holds: 1 row and many rows give the same count."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -49,3 +51,46 @@ def test_secretariat_list_queries_constant(
         response = client.get(url, {"status": "submitted", "channel": "online"})
 
     assert len(response.context["submissions"]) == min(busy_call.submissions.count() // 2, 25)
+
+
+def test_secretariat_search_matches_the_trigram_index(call):
+    """The search's four tests are the expressions the trigram index holds, so PostgreSQL
+    answers them with a BitmapOr of that one index (plan in docs/benchmarks.md)."""
+    from django.db import connection
+
+    from evidence.selectors_secretariat import submissions_for_secretariat
+
+    sql = str(submissions_for_secretariat(call=call, q="patel").query)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'submission_search_trgm'")
+        (indexdef,) = cursor.fetchone()
+
+    for column in ("respondent_name", "organisation_name", "respondent_email", "reference"):
+        assert f'UPPER("evidence_submission"."{column}"::text)' in sql
+        assert f"upper(({column})::text) gin_trgm_ops" in indexdef
+    assert indexdef.startswith("CREATE INDEX submission_search_trgm ON public.evidence_submission")
+
+
+def test_dashboard_who_and_where_counts_read_only_indexed_columns(call):
+    """The "who responded / where from" aggregate reads nothing but the columns of the partial
+    index `submission_call_who` (COUNT(*), not COUNT(id)), so it can be an index-only scan."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from evidence.selectors_secretariat import call_dashboard_counts
+
+    SubmissionFactory(call=call, submitted=True)
+    with CaptureQueriesContext(connection) as queries:
+        call_dashboard_counts(call=call)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'submission_call_who'")
+        (indexdef,) = cursor.fetchone()
+
+    who = next(q["sql"] for q in queries.captured_queries if '"place_id"' in q["sql"])
+    columns = set(re.findall(r'"evidence_submission"\."(\w+)"', who))
+    assert columns == {"responding_as", "organisation_type", "place_id", "call_id", "number"}
+    assert 'COUNT(*) AS "n"' in who
+    assert indexdef.endswith(
+        "USING btree (call_id, responding_as, organisation_type, place_id) "
+        "WHERE (number IS NOT NULL)"
+    )

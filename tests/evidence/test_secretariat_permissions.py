@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from evidence.enums import ImportStatus
-from evidence.models import CallForEvidence, ImportJob, LateSubmissionLink
+from evidence.models import CallForEvidence, ImportJob, LateSubmissionLink, Question, Section
 from levelup.enums import Role
 from tests.factories import (
     BodyFactory,
@@ -245,3 +245,103 @@ def test_call_list_queries_constant(client, secretariat, body, rows, django_asse
         response = client.get(reverse("evidence:manage-call-list"))
 
     assert [c.sent_count for c in response.context["calls"]] == [2] * rows
+
+
+def _call_edit_data(call):
+    return {
+        "title": "Taken over",
+        "summary": "",
+        "background": "",
+        "who_should_respond": "",
+        "guidance": "",
+        "privacy_notice": "Changed",
+        "publication_policy": "",
+        "contact_email": "x@example.org",
+        "reference_prefix": call.reference_prefix,
+        "opens_at": "2030-01-01T09:00",
+        "closes_at": "2030-02-01T09:00",
+        "max_attachments": "1",
+    }
+
+
+# Every write the secretariat may make on a call, with data that would succeed for them.
+CALL_WRITES = [
+    ("evidence:manage-call-edit", {}, "call_edit"),
+    ("evidence:manage-section-create", {}, {"title": "Sneaky section"}),
+    ("evidence:manage-section-edit", {"pk": "section"}, {"title": "Renamed"}),
+    ("evidence:manage-section-delete", {"pk": "section"}, {}),
+    ("evidence:manage-question-create", {}, "question"),
+    ("evidence:manage-question-edit", {"pk": "question"}, "question"),
+    ("evidence:manage-question-delete", {"pk": "question"}, {}),
+    ("evidence:manage-question-move", {"pk": "question"}, {"direction": "down"}),
+    ("evidence:manage-section-move", {"pk": "section"}, {"direction": "down"}),
+    ("evidence:manage-call-transition", {}, {"to": "analysing"}),
+    (
+        "evidence:manage-late-links",
+        {},
+        {"email": "a@example.org", "expires_at": "2031-01-01T09:00"},
+    ),
+    ("evidence:manage-late-link-revoke", {"pk": "link"}, {}),
+    ("evidence:manage-import-check", {"pk": "job"}, {}),
+]
+
+
+@pytest.mark.parametrize(
+    "role", ["anonymous", "respondent", "reviewer", "other_secretariat", "partnership_member"]
+)
+@pytest.mark.parametrize(("name", "kwargs", "data"), CALL_WRITES)
+def test_nobody_outside_the_body_can_edit_the_call(
+    client, people, member, things, call, role, name, kwargs, data
+):
+    from levelup.models import AuditEntry
+
+    if data == "call_edit":
+        data = _call_edit_data(call)
+    elif data == "question":
+        data = {"section": things["section"], "text": "Changed?", "kind": "short_text"}
+    _login(client, member if role == "partnership_member" else people[role])
+    audit_before = AuditEntry.objects.count()
+    before = CallForEvidence.objects.values().get(pk=call.pk)
+    sections_before = list(Section.objects.filter(call=call).values())
+    questions_before = list(Question.objects.filter(call=call).values())
+
+    response = client.post(_url(call, name, kwargs, things), data)
+
+    assert response.status_code == (302 if role == "anonymous" else 403)
+    if role == "anonymous":
+        assert response["Location"].startswith(reverse("login"))
+    assert CallForEvidence.objects.values().get(pk=call.pk) == before
+    assert AuditEntry.objects.count() == audit_before
+    assert list(Section.objects.filter(call=call).values()) == sections_before
+    assert list(Question.objects.filter(call=call).values()) == questions_before
+    assert LateSubmissionLink.objects.filter(call=call).count() == 1
+    assert ImportJob.objects.get(pk=things["job"]).status == ImportStatus.CHECKED
+
+
+@pytest.mark.parametrize("role", ["secretariat", "site_admin"])
+def test_the_body_secretariat_and_admins_can_edit_the_call(client, people, call, role):
+    _login(client, people[role])
+
+    response = client.post(
+        reverse("evidence:manage-call-edit", kwargs={"slug": call.slug}), _call_edit_data(call)
+    )
+
+    call.refresh_from_db()
+    assert response.status_code == 302
+    assert (call.title, call.privacy_notice_version) == ("Taken over", 2)
+
+
+@pytest.mark.parametrize("role", ["reviewer", "other_secretariat"])
+def test_draft_call_edit_by_reviewer_or_other_body_changes_nothing(client, people, body, role):
+    draft = CallForEvidenceFactory(body=body, title="Still mine")
+    RoleGrantFactory(user=people["reviewer"], role=Role.REVIEWER, target=draft)
+    _login(client, people[role])
+
+    response = client.post(
+        reverse("evidence:manage-call-edit", kwargs={"slug": draft.slug}), _call_edit_data(draft)
+    )
+
+    draft.refresh_from_db()
+    # The draft's reviewer can see it (403); another body cannot even find it (404).
+    assert response.status_code == {"reviewer": 403, "other_secretariat": 404}[role]
+    assert draft.title == "Still mine"

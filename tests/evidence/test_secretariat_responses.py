@@ -30,20 +30,22 @@ def _url(name, call, **kwargs):
     return reverse(name, kwargs={"slug": call.slug, **kwargs})
 
 
-@pytest.mark.parametrize("rows", [1, 3])
+@pytest.mark.parametrize("rows", [1, 12])
 def test_dashboard_queries_constant(client, secretariat, call, rows, django_assert_num_queries):
-    place = PlaceFactory()
-    SubmissionFactory.create_batch(rows, call=call, submitted=True, place=place)
+    for _n in range(rows):  # each from its own place: the places' names are one query
+        SubmissionFactory(call=call, submitted=True, place=PlaceFactory())
     SubmissionFactory.create_batch(rows, call=call)
     client.force_login(secretariat)
     client.get(_url("evidence:manage-call", call))  # session and content types warmed
 
-    # session, user, role grants, call, then two aggregates whatever the number of rows
-    with django_assert_num_queries(6):
+    # session, user, role grants, call, then two aggregates and the places' names, whatever
+    # the number of rows
+    with django_assert_num_queries(7):
         response = client.get(_url("evidence:manage-call", call))
 
     assert response.context["stats"]["submitted"] == rows
     assert response.context["stats"]["drafts"] == rows
+    assert len(response.context["stats"]["places"]) == rows
 
 
 def test_dashboard_counts_by_day_type_and_place(client, secretariat, call):
@@ -68,6 +70,15 @@ def test_dashboard_counts_by_day_type_and_place(client, secretariat, call):
     html = response.content.decode()
     assert "bar-w-75" in html  # 3 sent of 4 started that day
     assert 'style="' not in html
+    # Each chart is a picture for sighted readers; its numbers are in a table beside it.
+    assert html.count('<figure aria-hidden="true"') == 3
+    for caption in (
+        "Responses started each day",
+        "Sent responses by respondent type",
+        "Sent responses by place",
+    ):
+        assert f'<caption class="visually-hidden">{caption}</caption>' in html
+    assert '<th scope="row" class="fw-normal">Blackpool</th>' in html
 
 
 @pytest.mark.parametrize("rows", [1, 30])
@@ -147,6 +158,8 @@ def test_submission_detail_shows_answers_and_channel(client, secretariat, call):
     html = response.content.decode()
     assert "By email" in html
     assert "&lt;b&gt;Bold&lt;/b&gt; claims" in html
+    assert "The respondent" in html
+    assert "Your details" not in html
 
 
 def test_late_link_is_issued_emailed_and_audited(
@@ -173,6 +186,13 @@ def test_late_link_is_issued_emailed_and_audited(
     assert f"/calls/{closed.slug}/late/" in email.body_text
     entry = AuditEntry.objects.get(action="evidence.late_link.issue")
     assert entry.changes["email"] == "late@example.org"
+    from evidence.templatetags.evidence_tags import when_words
+
+    page = client.get(response["Location"]).content.decode()
+    assert (
+        f"We have emailed a personal link to late@example.org. It works until "
+        f"{when_words(link.expires_at)}." in page
+    )
 
 
 def test_late_link_emailed_works_for_the_respondent_after_closing(client, secretariat, body):
@@ -371,3 +391,253 @@ def test_responses_file_of_another_call_is_404(client, secretariat, call):
     )
 
     assert response.status_code == 404
+
+
+def _issue_late_link(client, secretariat, call, expires_at):
+    """Issue a link through the secretariat's page; return the path emailed to the respondent."""
+    client.force_login(secretariat)
+    client.post(
+        _url("evidence:manage-late-links", call),
+        {
+            "email": "late@example.org",
+            "expires_at": timezone.localtime(expires_at).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    client.logout()
+    body_text = OutboundEmail.objects.get(template="evidence/late_link").body_text
+    return next(line for line in body_text.splitlines() if "/late/" in line).split("testserver")[1]
+
+
+def test_late_link_is_for_one_respondent_a_second_person_is_refused(
+    client, secretariat, body, django_user_model
+):
+    from django.test import Client
+
+    closed = CallForEvidenceFactory(body=body, closed=True, contact_email="towns@example.org")
+    QuestionFactory(section__call=closed)
+    path = _issue_late_link(client, secretariat, closed, timezone.now() + timedelta(days=2))
+    first = client.get(path)
+    submission = Submission.objects.get(call=closed)
+    someone_else = Client()
+
+    again = client.get(path)
+    refused = someone_else.get(path)
+    details = someone_else.get(
+        reverse("evidence:response-details", kwargs={"public_id": submission.public_id})
+    )
+
+    assert first["Location"] == reverse(
+        "evidence:response-details", kwargs={"public_id": submission.public_id}
+    )
+    assert again["Location"] == reverse(
+        "evidence:response-check", kwargs={"public_id": submission.public_id}
+    )
+    assert refused.status_code == 403
+    html = refused.content.decode()
+    assert "<h1>This link has been used already</h1>" in html
+    assert 'href="mailto:towns@example.org"' in html
+    assert details.status_code == 404
+    assert Submission.objects.filter(call=closed).count() == 1
+
+
+def test_late_link_second_signed_in_person_is_refused(client, secretariat, body, respondent):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    closed = CallForEvidenceFactory(body=body, closed=True)
+    QuestionFactory(section__call=closed)
+    path = _issue_late_link(client, secretariat, closed, timezone.now() + timedelta(days=2))
+    client.force_login(respondent)
+    client.get(path)
+    other = Client()
+    other.force_login(UserFactory())
+
+    own_again = Client()
+    own_again.force_login(respondent)  # the same account in another browser
+
+    assert own_again.get(path).status_code == 302
+    assert other.get(path).status_code == 403
+    assert Submission.objects.get(call=closed).user == respondent
+
+
+def test_late_link_expires_by_the_clock(client, secretariat, body, monkeypatch):
+    closed = CallForEvidenceFactory(body=body, closed=True, reference_prefix="LTE")
+    question = QuestionFactory(section__call=closed, required=True)
+    expires_at = timezone.now().replace(second=0, microsecond=0) + timedelta(hours=2)
+    path = _issue_late_link(client, secretariat, closed, expires_at)
+    link = LateSubmissionLink.objects.get(call=closed)
+    started = client.get(path)
+    submission = Submission.objects.get(call=closed)
+    client.post(
+        reverse("evidence:response-details", kwargs={"public_id": submission.public_id}),
+        {
+            "respondent_name": "Lee Late",
+            "respondent_email": "late@example.org",
+            "responding_as": "individual",
+            "publication_preference": "named",
+            "consent": "on",
+        },
+    )
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: expires_at)  # the link's last second is past
+
+    answers = client.post(
+        reverse(
+            "evidence:response-section", kwargs={"public_id": submission.public_id, "number": 1}
+        ),
+        {f"q{question.pk}": "Too late now", "action": "continue"},
+    )
+    send = client.post(
+        reverse("evidence:response-check", kwargs={"public_id": submission.public_id})
+    )
+    monkeypatch.setattr(timezone, "now", real_now)
+    unused = LateSubmissionLink.objects.create(
+        call=closed, email="b@example.org", token_hash="z" * 64, expires_at=expires_at
+    )
+
+    assert started.status_code == 302
+    assert link.expires_at == expires_at
+    assert (answers.status_code, send.status_code) == (403, 403)
+    submission.refresh_from_db()
+    assert (submission.status, submission.reference) == (SubmissionStatus.DRAFT, "")
+    assert not submission.answers.exists()
+    assert not unused.is_usable(now=expires_at)
+    assert unused.is_usable(now=expires_at - timedelta(seconds=1))
+
+
+def test_late_link_expired_before_first_use_starts_nothing(client, secretariat, body, monkeypatch):
+    closed = CallForEvidenceFactory(body=body, closed=True)
+    expires_at = timezone.now().replace(second=0, microsecond=0) + timedelta(hours=1)
+    path = _issue_late_link(client, secretariat, closed, expires_at)
+    monkeypatch.setattr(timezone, "now", lambda: expires_at + timedelta(minutes=1))
+
+    response = client.get(path)
+
+    assert response.status_code == 410
+    assert "This link does not work" in response.content.decode()
+    assert not Submission.objects.filter(call=closed).exists()
+
+
+def test_late_link_issue_and_use_are_audited(client, secretariat, body):
+    closed = CallForEvidenceFactory(body=body, closed=True)
+    QuestionFactory(section__call=closed)
+    path = _issue_late_link(client, secretariat, closed, timezone.now() + timedelta(days=1))
+
+    client.get(path)
+
+    link = LateSubmissionLink.objects.get(call=closed)
+    submission = Submission.objects.get(call=closed)
+    issued = AuditEntry.objects.get(action="evidence.late_link.issue")
+    started = AuditEntry.objects.get(action="evidence.submission.start")
+    assert (issued.actor, issued.object_id, issued.changes["email"]) == (
+        secretariat,
+        str(link.pk),
+        "late@example.org",
+    )
+    assert started.object_id == str(submission.pk)
+    assert submission.late_link == link
+
+
+@pytest.mark.django_db(transaction=True)
+def test_late_link_used_twice_at_once_starts_one_response(body):
+    import threading
+
+    from django.db import connection
+
+    from evidence.services.late_links import late_link_start
+
+    closed = CallForEvidenceFactory(body=body, closed=True)
+    link = LateSubmissionLink.objects.create(
+        call=closed,
+        email="late@example.org",
+        token_hash="w" * 64,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    barrier = threading.Barrier(4)
+    tokens = []
+
+    def use():
+        try:
+            barrier.wait(timeout=10)
+            tokens.append(late_link_start(actor=None, link=link)[1])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=use) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+
+    assert Submission.objects.filter(late_link=link).count() == 1
+    assert len(tokens) == 4
+    assert sum(token is not None for token in tokens) == 1
+
+
+def test_paper_entry_speaks_of_the_respondent_not_to_them(client, secretariat, call):
+    question = QuestionFactory(section__call=call, required=True)
+    client.force_login(secretariat)
+
+    response = client.post(
+        _url("evidence:manage-submission-enter", call),
+        {f"answers-q{question.pk}": "", "channel": "import"},
+    )
+
+    errors = response.context["details_form"].errors
+    assert errors == {
+        "channel": ["Choose how the response arrived: on paper or by email."],
+        "received_on": ["Enter the date the response was received."],
+        "respondent_name": ["Enter the respondent's full name."],
+        "responding_as": [
+            "Choose whether they responded as an individual or on behalf of an organisation."
+        ],
+        "publication_preference": [
+            "Choose what the respondent said about publishing their response."
+        ],
+        "consent": ["Confirm that the respondent agreed to the privacy notice."],
+    }
+    html = response.content.decode()
+    assert "Publish it with their name" in html
+    assert "your response" not in html.lower()
+    assert "Imported from another survey tool" not in html
+    assert not Submission.objects.exists()
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_submission_list_search_and_filters_queries_constant(
+    client, secretariat, call, rows, django_assert_num_queries
+):
+    place = PlaceFactory()
+    SubmissionFactory.create_batch(
+        rows,
+        call=call,
+        submitted=True,
+        place=place,
+        responding_as=RespondingAs.ORGANISATION,
+        organisation_name="Anchor Trust",
+        organisation_type=OrganisationType.COMMUNITY,
+    )
+    client.force_login(secretariat)
+    url = _url("evidence:manage-submissions", call)
+    query = {"q": "anchor", "organisation_type": "community", "place": place.pk, "page": 1}
+    client.get(url, query)
+
+    # session, user, role grants, call, the chosen place (form check), count, places for
+    # the filter, the page
+    with django_assert_num_queries(8):
+        response = client.get(url, query)
+
+    assert response.context["page_obj"].paginator.count == rows
+    assert len(response.context["submissions"]) == min(rows, 25)
+
+
+def test_submission_list_second_page_holds_the_rest_in_reference_order(client, secretariat, call):
+    SubmissionFactory.create_batch(27, call=call, submitted=True)
+    client.force_login(secretariat)
+
+    second = client.get(_url("evidence:manage-submissions", call), {"page": 2})
+
+    numbers = sorted(call.submissions.values_list("number", flat=True))
+    assert [s.number for s in second.context["submissions"]] == [numbers[1], numbers[0]]
+    assert "?page=1" in second.content.decode()

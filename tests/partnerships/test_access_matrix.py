@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from partnerships.services import figure_add, invitation_create
+from partnerships.views.mixins import PAGE_SIZE
 from tests.factories.partnerships import (
     ActionFactory,
     AgreementVersionFactory,
@@ -152,28 +153,29 @@ def test_guessing_another_partnerships_object_urls_is_404(
         assert set(codes.values()) == {404}
 
 
-@pytest.mark.parametrize("rows", [1, 3])
-def test_engagement_detail_queries_constant(
+@pytest.mark.parametrize("rows", [1, 30])
+def test_engagement_detail_queries_constant_and_actions_paginated(
     client, connector, partnership, rows, django_assert_num_queries
 ):
     engagement = EngagementFactory(partnership=partnership)
-    for _ in range(rows):
+    for _ in range(3):
         engagement.organisations.add(PartnershipMemberFactory(partnership=partnership))
-        ActionFactory(engagement=engagement, owner=connector)
+    ActionFactory.create_batch(rows, engagement=engagement, owner=connector)
     client.force_login(connector)
 
-    # session, user, role grants, partnership, engagement, organisations, actions,
-    # owner choices (the add-action form)
-    with django_assert_num_queries(8):
+    # session, user, role grants, partnership, engagement, organisations, actions (count and
+    # page), owner choices (the add-action form)
+    with django_assert_num_queries(9):
         response = client.get(
             reverse("partnerships:engagement-detail", args=[partnership.slug, engagement.pk])
         )
 
-    assert len(response.context["actions"]) == rows
+    assert len(response.context["actions"]) == min(rows, PAGE_SIZE)
+    assert response.context["actions"].paginator.count == rows
 
 
-@pytest.mark.parametrize("rows", [1, 3])
-def test_goal_page_queries_constant(
+@pytest.mark.parametrize("rows", [1, 30])
+def test_goal_page_queries_constant_and_leads_paginated(
     client, connector, partnership, rows, django_assert_num_queries
 ):
     from partnerships.services import agreement_endorse
@@ -182,21 +184,26 @@ def test_goal_page_queries_constant(
 
     version = AgreementVersionFactory(partnership=partnership, number=1)
     for index in range(rows):
-        lead = lead_representative(partnership, f"Lead {index}")
+        lead = lead_representative(partnership, f"Lead {index:02}")
         agreement_endorse(actor=lead, version=version, member=lead.membership)
     PartnershipMemberFactory(partnership=partnership, lead=True)
     client.force_login(connector)
 
-    # session, user, role grants, partnership, current version, leads, endorsements,
-    # represented members
-    with django_assert_num_queries(8):
+    # session, user, role grants, partnership, current version, endorsed count, represented
+    # members, leads (count, page), their endorsements of the current version
+    with django_assert_num_queries(10):
         response = client.get(reverse("partnerships:goal", args=[partnership.slug]))
 
     assert response.context["status"].endorsed_count == rows
+    assert response.context["leads"].paginator.count == rows + 1
+    assert len(response.context["leads"]) == min(rows + 1, PAGE_SIZE)
+    assert f"{rows} of {rows + 1} lead members have endorsed" in response.content.decode()
 
 
-@pytest.mark.parametrize("rows", [1, 3])
-def test_people_page_queries_constant(client, member, partnership, rows, django_assert_num_queries):
+@pytest.mark.parametrize("rows", [1, 30])
+def test_people_page_queries_constant_and_lists_paginated(
+    client, member, partnership, rows, django_assert_num_queries
+):
     from levelup.enums import Role
     from tests.factories.core import RoleGrantFactory
 
@@ -205,9 +212,10 @@ def test_people_page_queries_constant(client, member, partnership, rows, django_
         figure_add(actor=None, partnership=partnership, kind="ambassador", name=f"Amb {index}")
     client.force_login(member)
 
-    # session, user, role grants, partnership, connectors, figures, and Django's ModelBackend
-    # loading user and group permissions once for has_perm("manage_connectors")
+    # session, user, role grants, partnership, connectors (count, page), figures (count, page)
     with django_assert_num_queries(8):
         response = client.get(reverse("partnerships:people", args=[partnership.slug]))
 
-    assert len(response.context["figures"]) == rows
+    assert response.context["figures"].paginator.count == rows
+    assert len(response.context["figures"]) == min(rows, PAGE_SIZE)
+    assert len(response.context["connectors"]) == min(rows, PAGE_SIZE)

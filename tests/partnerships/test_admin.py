@@ -38,3 +38,36 @@ def test_admin_member_is_read_only(client):
     response = client.get(reverse("admin:partnerships_partnershipmember_add"))
 
     assert response.status_code == 403
+
+
+def test_admin_add_change_and_delete_partnership_are_audited(client):
+    from levelup.models import AuditEntry
+    from partnerships.models import Partnership
+    from tests.factories.core import BodyFactory, PlaceFactory, UserFactory
+
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    place, body = PlaceFactory(name="Seaton"), BodyFactory(name="Coastal Programme")
+    client.force_login(admin_user)
+    fields = {"place": place.pk, "name": "Seaton Partnership", "slug": "seaton", "purpose": ""}
+
+    client.post(reverse("admin:partnerships_partnership_add"), {**fields, "stage": "forming"})
+    partnership = Partnership.objects.get(slug="seaton")
+    client.post(
+        reverse("admin:partnerships_partnership_change", args=[partnership.pk]),
+        {**fields, "stage": "active", "programme_body": body.pk},
+    )
+    client.post(
+        reverse("admin:partnerships_partnership_delete", args=[partnership.pk]), {"post": "yes"}
+    )
+
+    entries = AuditEntry.objects.filter(object_id=str(partnership.pk)).order_by("id")
+    assert [(e.action, e.actor) for e in entries] == [
+        ("partnerships.partnership.create", admin_user),
+        ("partnerships.partnership.update", admin_user),
+        ("partnerships.partnership.delete", admin_user),
+    ]
+    assert entries[1].changes == {
+        "stage": ["forming", "active"],
+        "programme_body_id": [None, body.pk],
+    }
+    assert not Partnership.objects.filter(pk=partnership.pk).exists()

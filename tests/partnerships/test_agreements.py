@@ -361,3 +361,49 @@ def test_goal_stays_agreed_when_a_new_lead_is_named_later(connector, partnership
 
     version.refresh_from_db()
     assert version.agreed_at is not None
+
+
+def test_new_version_emails_only_current_lead_representatives_and_resets_count(
+    client, connector, partnership, leads, member, django_capture_on_commit_callbacks
+):
+    from partnerships.services import member_remove
+
+    former = lead_representative(partnership, "Fran Former-Lead")
+    member_remove(actor=connector, member=former.membership)
+    first = _propose(connector, partnership)
+    for lead in leads:
+        agreement_endorse(actor=lead, version=first, member=lead.membership)
+    OutboundEmail.objects.all().delete()
+
+    second = _propose(connector, partnership, "A second, better text.")
+    client.force_login(connector)
+    page = client.get(reverse("partnerships:goal", args=[partnership.slug]))
+
+    first.refresh_from_db()
+    assert first.agreed_at is not None
+    assert [sorted(e.to) for e in OutboundEmail.objects.all()] == [sorted(u.email for u in leads)]
+    assert page.context["status"].current == second
+    assert page.context["status"].endorsed_count == 0
+    assert "0 of 2 lead members have endorsed this version." in page.content.decode()
+    assert {lead.current_endorsements == [] for lead in page.context["leads"]} == {True}
+
+
+def test_goal_history_paginated_diff_of_page_last_version_uses_next_page(
+    client, connector, partnership
+):
+    for number in range(1, 13):
+        AgreementVersionFactory(partnership=partnership, number=number, text=f"Goal text {number}")
+    client.force_login(connector)
+    url = reverse("partnerships:goal-history", args=[partnership.slug])
+
+    first = client.get(url)
+    second = client.get(url, {"page": 2})
+
+    assert [item.version.number for item in first.context["history"]] == list(range(12, 2, -1))
+    assert [s for s in first.context["history"][-1].diff if s.op != "equal"] == [
+        Segment("delete", "2"),
+        Segment("insert", "3"),
+    ]
+    assert [item.version.number for item in second.context["history"]] == [2, 1]
+    assert second.context["history"][-1].diff is None
+    assert "<ins>" in first.content.decode()

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from levelup.demo import load_core
 from partnerships.demo import load_partnerships
@@ -54,6 +55,9 @@ def test_demo_tells_the_three_stories():
         Partnership.objects.get(slug=slug) for slug in ("blackpool", "wisbech", "bradford")
     )
     assert Engagement.objects.filter(partnership=blackpool).count() == 24
+    first_engagement = Engagement.objects.filter(partnership=blackpool).earliest("occurred_on")
+    assert (timezone.localdate() - first_engagement.occurred_on).days >= 700  # two years
+    assert blackpool.stage != PartnershipStage.FORMING
     assert agreed_goal_public(partnership=blackpool).number == 2
     summary = exchange_summary(partnership=blackpool)
     assert summary.asks_met >= 2
@@ -64,3 +68,4 @@ def test_demo_tells_the_three_stories():
     assert agreed_goal_public(partnership=wisbech) is None
     assert bradford.stage == PartnershipStage.FORMING
     assert Engagement.objects.filter(partnership=bradford).count() == 2
+    assert {p.programme_body.slug for p in (blackpool, wisbech, bradford)} == {"place-taskforce"}

@@ -326,3 +326,64 @@ def test_action_reminders_task_is_scheduled_daily():
 
     assert entry["task"] == "partnerships.action_reminders_send"
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({8}, {0})
+
+
+def test_action_reminders_task_run_twice_sends_one_email(partnership, member):
+    from partnerships.tasks import action_reminders_send_task
+
+    ActionFactory(
+        engagement__partnership=partnership,
+        owner=member,
+        due_on=TODAY() + timedelta(days=1),
+        description="Print the flyers",
+    )
+
+    first = action_reminders_send_task.apply().get()
+    second = action_reminders_send_task.apply().get()
+
+    assert (first, second) == (1, 0)
+    assert list(OutboundEmail.objects.values_list("to", "subject")) == [
+        ([member.email], "Due tomorrow: Print the flyers")
+    ]
+    assert AuditEntry.objects.filter(action="partnerships.action.remind").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 302),
+        ("respondent", 404),
+        ("member", 403),
+        ("other_member", 404),
+        ("connector", 302),
+        ("other_connector", 404),
+        ("site_admin", 302),
+    ],
+)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_engagement_update_view_by_role(
+    client, login_as, partnership, member, role, expected, method
+):
+    engagement = EngagementFactory(partnership=partnership, title="Before")
+    login_as(role)
+
+    response = getattr(client, method)(
+        reverse("partnerships:engagement-update", args=[partnership.slug, engagement.pk]),
+        {
+            "occurred_on": TODAY().isoformat(),
+            "kind": "site_visit",
+            "title": "After",
+            "organisations": [member.membership.pk],
+            "notes": "",
+        },
+    )
+
+    engagement.refresh_from_db()
+    if method == "get":
+        assert response.status_code == (
+            200 if expected == 302 and role != "anonymous" else expected
+        )
+        assert engagement.title == "Before"
+    else:
+        assert response.status_code == expected
+        assert engagement.title == ("After" if role in {"connector", "site_admin"} else "Before")

@@ -13,6 +13,8 @@ from partnerships.models import Invitation, PartnershipMember, Representative
 from partnerships.services import (
     invitation_accept,
     invitation_create,
+    invitation_for_token,
+    invitation_resend,
     invitation_token_hash,
 )
 from tests.factories.core import PASSWORD, OrganisationFactory, UserFactory
@@ -280,3 +282,97 @@ def test_invitation_withdraw_by_role_then_link_is_gone(
     client.logout()
     link = client.get(reverse("partnerships:invitation-accept", args=[token]))
     assert link.status_code == (410 if withdrawn else 200)
+
+
+def test_invitation_resend_gives_a_new_link_and_the_old_one_stops_working(
+    connector, partnership, django_capture_on_commit_callbacks
+):
+    invitation, old_token = _invite(connector, partnership)
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() + timedelta(days=1)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, new_token = invitation_resend(
+            actor=connector, invitation=invitation, site_url="http://testserver/"
+        )
+
+    emails = OutboundEmail.objects.filter(to=["new.person@example.org"]).order_by("id")
+    assert new_token != old_token
+    assert invitation_for_token(old_token) is None
+    assert invitation_for_token(new_token) == invitation
+    assert emails.count() == 2
+    assert f"/partnerships/invitations/{new_token}/" in emails.last().body_text
+    assert f"/partnerships/invitations/{old_token}/" not in emails.last().body_text
+    assert invitation.expires_at > timezone.now() + timedelta(days=13)
+    entry = AuditEntry.objects.get(action="partnerships.invitation.resend")
+    assert (entry.actor, entry.object_id) == (connector, str(invitation.pk))
+    with pytest.raises(ValidationError, match="not valid"):
+        invitation_accept(user=UserFactory(), token=old_token)
+    assert invitation_accept(user=UserFactory(), token=new_token).member.partnership == partnership
+
+
+def test_invitation_resend_of_an_expired_invitation_works_again(connector, partnership):
+    invitation, _old = _invite(connector, partnership)
+    Invitation.objects.filter(pk=invitation.pk).update(
+        created_at=timezone.now() - timedelta(days=30),
+        expires_at=timezone.now() - timedelta(days=16),
+    )
+
+    _invitation, token = invitation_resend(
+        actor=connector, invitation=invitation, site_url="http://testserver/"
+    )
+
+    assert invitation_for_token(token) is not None
+
+
+def test_invitation_resend_of_a_used_invitation_is_refused(connector, partnership):
+    invitation, token = _invite(connector, partnership)
+    invitation_accept(user=UserFactory(), token=token)
+
+    with pytest.raises(ValidationError, match="already been used"):
+        invitation_resend(actor=connector, invitation=invitation, site_url="http://testserver/")
+
+    assert not AuditEntry.objects.filter(action="partnerships.invitation.resend").exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 302),
+        ("respondent", 404),
+        ("member", 403),
+        ("other_member", 404),
+        ("connector", 302),
+        ("other_connector", 404),
+        ("site_admin", 302),
+    ],
+)
+def test_invitation_resend_view_by_role(client, login_as, connector, partnership, role, expected):
+    invitation, old_token = _invite(connector, partnership)
+    login_as(role)
+
+    response = client.post(
+        reverse("partnerships:invitation-resend", args=[partnership.slug, invitation.pk])
+    )
+
+    assert response.status_code == expected
+    resent = role in {"connector", "site_admin"}
+    assert OutboundEmail.objects.filter(to=["new.person@example.org"]).count() == (
+        2 if resent else 1
+    )
+    client.logout()
+    old_link = client.get(reverse("partnerships:invitation-accept", args=[old_token]))
+    assert old_link.status_code == (410 if resent else 200)
+
+
+def test_member_list_shows_send_again_button_to_connector(client, connector, partnership):
+    invitation, _token = _invite(connector, partnership)
+    client.force_login(connector)
+
+    response = client.get(reverse("partnerships:member-list", args=[partnership.slug]))
+
+    assert (
+        reverse("partnerships:invitation-resend", args=[partnership.slug, invitation.pk])
+        in response.content.decode()
+    )

@@ -81,7 +81,7 @@ def test_partnership_detail_shows_only_public_fields(client, partnership, connec
     response = client.get(reverse("partnerships:partnership-detail", args=[partnership.slug]))
 
     content = response.content.decode()
-    assert response.context["member_names"] == ["Fylde Coast College"]
+    assert list(response.context["member_names"]) == ["Fylde Coast College"]
     assert partnership.name in content
     assert partnership.place.name in content
     assert "Secret" not in content
@@ -203,20 +203,35 @@ def test_partnership_mine_needs_sign_in(client):
     assert response.status_code == 302
 
 
-@pytest.mark.parametrize("rows", [1, 3])
+@pytest.mark.parametrize("rows", [1, 30])
 def test_member_list_queries_constant(
     client, connector, partnership, rows, django_assert_num_queries
 ):
-    for _ in range(rows):
-        RepresentativeFactory(member=PartnershipMemberFactory(partnership=partnership))
+    from partnerships.services import invitation_create
+
+    for index in range(rows):
+        member = PartnershipMemberFactory(partnership=partnership)
+        RepresentativeFactory(member=member)
+        invitation_create(
+            actor=connector,
+            partnership=partnership,
+            organisation=member.organisation,
+            role="member",
+            name=f"Invitee {index}",
+            email=f"invitee{index}@example.org",
+            site_url="http://testserver/",
+        )
     client.force_login(connector)
 
-    # session, user, role grants, partnership, count, members, representatives,
-    # pending invitations
-    with django_assert_num_queries(8):
+    # session, user, role grants, partnership, members (count, page), representatives,
+    # pending invitations (count, page)
+    with django_assert_num_queries(9):
         response = client.get(reverse("partnerships:member-list", args=[partnership.slug]))
 
-    assert len(response.context["members"]) == rows
+    assert len(response.context["members"]) == min(rows, 25)
+    assert response.context["invitations"].paginator.count == rows
+    assert len(response.context["invitations"]) == min(rows, 25)
+    assert ("invitations_page=2" in response.content.decode()) is (rows > 25)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -305,3 +320,19 @@ def test_partnership_stage_change_skipping_a_stage_is_refused(client, connector,
         "A partnership moves one stage at a time: from active it can go to forming or "
         "prospectus published."
     ]
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_partnership_detail_queries_constant_and_members_paginated(
+    client, partnership, rows, django_assert_num_queries
+):
+    PartnershipMemberFactory.create_batch(rows, partnership=partnership)
+    url = reverse("partnerships:partnership-detail", args=[partnership.slug])
+
+    # partnership, member names (count, page), agreed goal
+    with django_assert_num_queries(4):
+        response = client.get(url)
+
+    assert response.context["member_names"].paginator.count == rows
+    assert len(response.context["member_names"]) == min(rows, 25)
+    assert ("page=2" in response.content.decode()) is (rows > 25)
