@@ -128,6 +128,12 @@ class CallForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for field in ("opens_at", "closes_at"):
+            # The picker shows minutes only: a time left as it was keeps its stored seconds,
+            # so saving the form does not change (and audit) a time nobody touched.
+            stored, given = self.initial.get(field), data.get(field)
+            if stored and given and given == stored.replace(second=0, microsecond=0):
+                data[field] = stored
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("The call must close after it opens."))

@@ -93,51 +93,27 @@ def _call(body: Body) -> tuple[CallForEvidence, list[Question]]:
     )
     about = Section.objects.create(call=call, title="Your experience", position=0)
     ideas = Section.objects.create(call=call, title="What should change", position=1)
+
+    def question(section, position, kind, text, **extra):
+        return Question.objects.create(
+            call=call, section=section, position=position, kind=kind, text=text, **extra
+        )
+
     questions = [
-        Question.objects.create(
-            call=call,
-            section=about,
-            position=0,
-            kind=QuestionKind.LONG_TEXT,
-            text="What has worked in your place?",
-            required=True,
+        question(about, 0, QuestionKind.LONG_TEXT, "What has worked in your place?", required=True),
+        question(
+            about, 1, QuestionKind.SCALE, "Businesses and the council work well together here."
         ),
-        Question.objects.create(
-            call=call,
-            section=about,
-            position=1,
-            kind=QuestionKind.SCALE,
-            text="Businesses and the council work well together here.",
-        ),
-        Question.objects.create(
-            call=call,
-            section=about,
-            position=2,
-            kind=QuestionKind.MULTIPLE_CHOICE,
-            text="Which barriers matter most?",
+        question(
+            about,
+            2,
+            QuestionKind.MULTIPLE_CHOICE,
+            "Which barriers matter most?",
             choices=["Skills", "Transport", "Housing", "Funding"],
         ),
-        Question.objects.create(
-            call=call,
-            section=ideas,
-            position=0,
-            kind=QuestionKind.LONG_TEXT,
-            text="What should business do differently?",
-        ),
-        Question.objects.create(
-            call=call,
-            section=ideas,
-            position=1,
-            kind=QuestionKind.NUMBER,
-            text="How many staff do you employ locally?",
-        ),
-        Question.objects.create(
-            call=call,
-            section=ideas,
-            position=2,
-            kind=QuestionKind.FILE,
-            text="Attach any supporting document.",
-        ),
+        question(ideas, 0, QuestionKind.LONG_TEXT, "What should business do differently?"),
+        question(ideas, 1, QuestionKind.NUMBER, "How many staff do you employ locally?"),
+        question(ideas, 2, QuestionKind.FILE, "Attach any supporting document."),
     ]
     return call, questions
 

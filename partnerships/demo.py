@@ -129,6 +129,44 @@ def _engagement(connector, partnership, members, when, kind, title, notes, prese
     return engagement
 
 
+def _ask(connector, partnership, members, member, kind, description, quantity, unit=""):
+    return ask_create(
+        actor=connector,
+        partnership=partnership,
+        member=members[member],
+        kind=kind,
+        description=description,
+        quantity=Decimal(quantity),
+        unit=unit,
+    )
+
+
+def _offer(connector, partnership, members, member, kind, description, quantity, unit=""):
+    return deliverable_create(
+        actor=connector,
+        partnership=partnership,
+        member=members[member],
+        kind=kind,
+        description=description,
+        quantity=Decimal(quantity),
+        unit=unit,
+    )
+
+
+def _match(connector, partnership, ask, offer, quantity, path=()):
+    """Match `offer` to `ask` and move the match along `path` (its statuses, in order)."""
+    made = match_create(
+        actor=connector,
+        partnership=partnership,
+        ask=ask,
+        deliverable=offer,
+        quantity=Decimal(quantity),
+    )
+    for status in path:
+        match_move(actor=connector, match=made, status=status)
+    return made
+
+
 def _backdate_agreements(partnership, when: date) -> None:
     """Spread the versions over the weeks after `when`, as if drafted and endorsed then."""
     for version in AgreementVersion.objects.filter(partnership=partnership):
@@ -173,14 +211,14 @@ def load_partnerships() -> None:
         )
     blackpool = Partnership.objects.get(slug="blackpool")
     ensure_grant(user=demo_user("connector"), role=Role.CONNECTOR, target=blackpool)
-    if not Engagement.objects.filter(partnership=blackpool).exists():
-        _load_blackpool(blackpool)
-    wisbech = Partnership.objects.get(slug="wisbech")
-    if not Engagement.objects.filter(partnership=wisbech).exists():
-        _load_wisbech(wisbech)
-    bradford = Partnership.objects.get(slug="bradford")
-    if not Engagement.objects.filter(partnership=bradford).exists():
-        _load_bradford(bradford)
+    for slug, load in [
+        ("blackpool", _load_blackpool),
+        ("wisbech", _load_wisbech),
+        ("bradford", _load_bradford),
+    ]:
+        partnership = Partnership.objects.get(slug=slug)
+        if not Engagement.objects.filter(partnership=partnership).exists():
+            load(partnership)
 
 
 def _load_blackpool(partnership: Partnership) -> None:
@@ -207,27 +245,12 @@ def _load_blackpool(partnership: Partnership) -> None:
             ("Coastal Towns Commission", MemberRole.OBSERVER, None),
         ],
     )
-    figure_add(
-        actor=connie,
-        partnership=partnership,
-        kind=FigureKind.CHAMPION,
-        name="Tom Hargreaves",
-        title="Managing director, Northern Lights Energy plc",
-    )
-    figure_add(
-        actor=connie,
-        partnership=partnership,
-        kind=FigureKind.AMBASSADOR,
-        name="Grace Okafor",
-        title="Principal, Fylde Coast College",
-    )
-    figure_add(
-        actor=connie,
-        partnership=partnership,
-        kind=FigureKind.AMBASSADOR,
-        name="Daniel Booth",
-        title="Owner, Seafront Hotels Group",
-    )
+    for kind, name, title in [
+        (FigureKind.CHAMPION, "Tom Hargreaves", "Managing director, Northern Lights Energy plc"),
+        (FigureKind.AMBASSADOR, "Grace Okafor", "Principal, Fylde Coast College"),
+        (FigureKind.AMBASSADOR, "Daniel Booth", "Owner, Seafront Hotels Group"),
+    ]:
+        figure_add(actor=connie, partnership=partnership, kind=kind, name=name, title=title)
     partnership_notes_update(
         actor=connie,
         partnership=partnership,
@@ -293,50 +316,25 @@ def _load_blackpool(partnership: Partnership) -> None:
                 actions=[(f"Send everyone the notes of: {title.lower()}", connie, 5, True)],
             )
         )
-    last = engagements[-1]
-    action_create(
-        actor=connie,
-        engagement=last,
-        description="Send the college the list of printing apprenticeships",
-        owner=mo,
-        due_on=today + timedelta(days=1),
-    )
-    action_create(
-        actor=connie,
-        engagement=last,
-        description="Confirm the youth hub's opening hours",
-        owner=youth,
-        due_on=today - timedelta(days=3),
-    )
-    action_create(
-        actor=connie,
-        engagement=last,
-        description="Book the room for the annual review",
-        owner=connie,
-        due_on=today + timedelta(days=10),
-    )
-
-    def ask(member, kind, description, quantity, unit=""):
-        return ask_create(
+    # Still open on the last engagement: one due tomorrow, one overdue, one later.
+    for description, owner, due_in_days in [
+        ("Send the college the list of printing apprenticeships", mo, 1),
+        ("Confirm the youth hub's opening hours", youth, -3),
+        ("Book the room for the annual review", connie, 10),
+    ]:
+        action_create(
             actor=connie,
-            partnership=partnership,
-            member=members[member],
-            kind=kind,
+            engagement=engagements[-1],
             description=description,
-            quantity=Decimal(quantity),
-            unit=unit,
+            owner=owner,
+            due_on=today + timedelta(days=due_in_days),
         )
 
-    def offer(member, kind, description, quantity, unit=""):
-        return deliverable_create(
-            actor=connie,
-            partnership=partnership,
-            member=members[member],
-            kind=kind,
-            description=description,
-            quantity=Decimal(quantity),
-            unit=unit,
-        )
+    def ask(*args):
+        return _ask(connie, partnership, members, *args)
+
+    def offer(*args):
+        return _offer(connie, partnership, members, *args)
 
     placements = ask(
         "Fylde Coast College", "apprenticeships", "Apprenticeship places for school leavers", 39
@@ -371,16 +369,8 @@ def _load_blackpool(partnership: Partnership) -> None:
         "Seafront Hotels Group", "volunteering_hours", "Staff time for youth hub events", 100
     )
 
-    def match(ask_, offer_, quantity, path):
-        made = match_create(
-            actor=connie,
-            partnership=partnership,
-            ask=ask_,
-            deliverable=offer_,
-            quantity=Decimal(quantity),
-        )
-        for status in path:
-            match_move(actor=connie, match=made, status=status)
+    def match(*args):
+        _match(connie, partnership, *args)
 
     delivered = [MatchStatus.AGREED, MatchStatus.IN_DELIVERY, MatchStatus.DELIVERED]
     match(placements, energy_places, 25, delivered)
@@ -520,32 +510,25 @@ def _load_wisbech(partnership: Partnership) -> None:
             present,
             actions=[(f"Follow up: {title.lower()}", connector, 7, True)],
         )
-    ask_create(
-        actor=connector,
-        partnership=partnership,
-        member=members["Wisbech Community Larder"],
-        kind="volunteering_hours",
-        description="Drivers to collect surplus food",
-        quantity=Decimal(150),
-        unit="",
+    drivers = _ask(
+        connector,
+        partnership,
+        members,
+        "Wisbech Community Larder",
+        "volunteering_hours",
+        "Drivers to collect surplus food",
+        150,
     )
-    vans = deliverable_create(
-        actor=connector,
-        partnership=partnership,
-        member=members["Isle of Ely Logistics"],
-        kind="volunteering_hours",
-        description="Drivers and vans one morning a week",
-        quantity=Decimal(100),
-        unit="",
+    vans = _offer(
+        connector,
+        partnership,
+        members,
+        "Isle of Ely Logistics",
+        "volunteering_hours",
+        "Drivers and vans one morning a week",
+        100,
     )
-    larder_ask = partnership.asks.get()
-    match_create(
-        actor=connector,
-        partnership=partnership,
-        ask=larder_ask,
-        deliverable=vans,
-        quantity=Decimal(100),
-    )
+    _match(connector, partnership, drivers, vans, 100)
     goal = agreement_propose(
         actor=connector,
         partnership=partnership,
@@ -600,21 +583,21 @@ def _load_bradford(partnership: Partnership) -> None:
         ["Aire Valley Engineering", "Manningham Youth Trust"],
         actions=[("Share the youth trust's list of interested school leavers", youth, 5, False)],
     )
-    ask_create(
-        actor=connector,
-        partnership=partnership,
-        member=members["Manningham Youth Trust"],
-        kind="apprenticeships",
-        description="First apprenticeships for young people from Manningham",
-        quantity=Decimal(10),
-        unit="",
+    _ask(
+        connector,
+        partnership,
+        members,
+        "Manningham Youth Trust",
+        "apprenticeships",
+        "First apprenticeships for young people from Manningham",
+        10,
     )
-    deliverable_create(
-        actor=connector,
-        partnership=partnership,
-        member=members["Aire Valley Engineering"],
-        kind="skills",
-        description="Engineers to run taster sessions",
-        quantity=Decimal(6),
-        unit="",
+    _offer(
+        connector,
+        partnership,
+        members,
+        "Aire Valley Engineering",
+        "skills",
+        "Engineers to run taster sessions",
+        6,
     )

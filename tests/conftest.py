@@ -37,37 +37,29 @@ def anonymous():
 
 @pytest.fixture
 def site_admin(db):
-    user = UserFactory(name="Ada Admin")
-    RoleGrantFactory(user=user, role=Role.ADMIN, target=None)
-    return user
+    return RoleGrantFactory(user__name="Ada Admin", role=Role.ADMIN, target=None).user
 
 
 @pytest.fixture
 def secretariat(body):
-    user = UserFactory(name="Sam Secretariat")
-    RoleGrantFactory(user=user, role=Role.SECRETARIAT, target=body)
-    return user
+    return RoleGrantFactory(user__name="Sam Secretariat", role=Role.SECRETARIAT, target=body).user
 
 
 @pytest.fixture
 def reviewer(call):
-    user = UserFactory(name="Rory Reviewer")
-    RoleGrantFactory(user=user, role=Role.REVIEWER, target=call)
-    return user
+    return RoleGrantFactory(user__name="Rory Reviewer", role=Role.REVIEWER, target=call).user
 
 
 @pytest.fixture
 def connector(partnership):
-    user = UserFactory(name="Connie Connector")
-    RoleGrantFactory(user=user, role=Role.CONNECTOR, target=partnership)
-    return user
+    return RoleGrantFactory(
+        user__name="Connie Connector", role=Role.CONNECTOR, target=partnership
+    ).user
 
 
 @pytest.fixture
 def member(partnership):
-    user = UserFactory(name="Mo Member")
-    RoleGrantFactory(user=user, role=Role.MEMBER, target=partnership)
-    return user
+    return RoleGrantFactory(user__name="Mo Member", role=Role.MEMBER, target=partnership).user
 
 
 @pytest.fixture

@@ -426,13 +426,37 @@ def import_check(*, job: ImportJob) -> list[dict]:
 
     Rows are numbered as a spreadsheet shows them (the column names are row 1).
     """
+    _parsed_rows, errors = _parse_rows(job)
+    return errors
+
+
+def _parse_rows(job: ImportJob) -> tuple[list[dict], list[dict]]:
+    """Every row parsed, and the problems of those that have any (as `import_check` gives them).
+
+    A response ID given on two rows of one file is a problem of the later row: the file, not
+    an earlier import, would otherwise decide silently which of the two is kept.
+    """
     lookup = _Lookup(job.call)
-    errors = []
+    parsed_rows, errors = [], []
+    first_row_of: dict[str, int] = {}
     for number, row in enumerate(_rows(job), start=2):
-        _parsed, problems = _parse_row(lookup, job.mapping, row)
+        parsed, problems = _parse_row(lookup, job.mapping, row)
+        key = parsed["import_key"]
+        if key.startswith("id:"):
+            if key in first_row_of:
+                problems.append(
+                    _(
+                        "Response ID “%(value)s” appears more than once in this file "
+                        "(first on row %(row)s)."
+                    )
+                    % {"value": key.removeprefix("id:"), "row": first_row_of[key]}
+                )
+            else:
+                first_row_of[key] = number
         if problems:
             errors.append({"row": number, "problems": problems})
-    return errors
+        parsed_rows.append(parsed)
+    return parsed_rows, errors
 
 
 @transaction.atomic
@@ -546,13 +570,7 @@ def _import_all(job: ImportJob) -> None:
             cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [IMPORT_LOCK_CLASS, job.pk])
             if not cursor.fetchone()[0]:
                 raise _AlreadyRunning
-        lookup = _Lookup(job.call)
-        parsed_rows, errors = [], []
-        for number, row in enumerate(_rows(job), start=2):
-            parsed, problems = _parse_row(lookup, job.mapping, row)
-            if problems:
-                errors.append({"row": number, "problems": problems})
-            parsed_rows.append(parsed)
+        parsed_rows, errors = _parse_rows(job)
         if errors:
             raise _RowProblems(errors)
         step = max(len(parsed_rows) // 50, 1)

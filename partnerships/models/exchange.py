@@ -44,6 +44,13 @@ class Exchange(TimeStampedModel):
     class Meta:
         abstract = True
         ordering = ["kind", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="%(class)s_quantity_positive",
+                condition=Q(quantity__gt=0),
+                violation_error_message=_("The quantity must be more than zero."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.description} ({self.quantity.normalize():f} {self.unit})"
@@ -63,13 +70,6 @@ class Ask(Exchange):
         verbose_name = _("ask")
         verbose_name_plural = _("asks")
         rules_permissions = EXCHANGE_PERMISSIONS
-        constraints = [
-            models.CheckConstraint(
-                name="ask_quantity_positive",
-                condition=Q(quantity__gt=0),
-                violation_error_message=_("The quantity must be more than zero."),
-            ),
-        ]
 
 
 class Deliverable(Exchange):
@@ -77,13 +77,6 @@ class Deliverable(Exchange):
         verbose_name = _("deliverable")
         verbose_name_plural = _("deliverables")
         rules_permissions = EXCHANGE_PERMISSIONS
-        constraints = [
-            models.CheckConstraint(
-                name="deliverable_quantity_positive",
-                condition=Q(quantity__gt=0),
-                violation_error_message=_("The quantity must be more than zero."),
-            ),
-        ]
 
 
 class Match(TimeStampedModel):

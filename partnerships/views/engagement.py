@@ -20,7 +20,7 @@ from partnerships.services import (
     engagement_update,
 )
 
-from .mixins import PAGE_SIZE, PartnershipMixin, form_error_from, paginate
+from .mixins import PAGE_SIZE, PartnershipMixin, form_error_from, paginate, service_with_message
 
 
 class EngagementListView(PartnershipMixin, ListView):
@@ -41,6 +41,11 @@ class EngagementMixin(PartnershipMixin):
                 partnership=self.partnership,
             )
         return self._engagement
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["engagement"] = self.get_engagement()
+        return context
 
 
 class EngagementCreateView(PartnershipMixin, FormView):
@@ -81,11 +86,6 @@ class EngagementUpdateView(EngagementMixin, FormView):
             "organisations": list(engagement.organisations.all()),
         }
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["engagement"] = self.get_engagement()
-        return context
-
     def form_valid(self, form):
         engagement = self.get_engagement()
         try:
@@ -111,8 +111,7 @@ class EngagementDetailView(EngagementMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        engagement = self.get_engagement()
-        context["engagement"] = engagement
+        engagement = context["engagement"]
         context["organisations"] = engagement.organisations.select_related("organisation")
         context["actions"] = paginate(self.request, actions_for_engagement(engagement=engagement))
         return context
@@ -156,17 +155,14 @@ class ActionDoneView(PartnershipMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         done = request.POST.get("done") == "1"
-        try:
-            action_set_done(actor=request.user, action=self.action, done=done)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("Marked as done: %(what)s") % {"what": self.action.description}
-                if done
-                else _("Marked as not done: %(what)s") % {"what": self.action.description},
-            )
+        message = _("Marked as done: %(what)s") if done else _("Marked as not done: %(what)s")
+        service_with_message(
+            request,
+            action_set_done,
+            action=self.action,
+            done=done,
+            success=message % {"what": self.action.description},
+        )
         next_url = request.POST.get("next")
         if next_url == "mine":
             return redirect("partnerships:action-mine")

@@ -16,7 +16,7 @@ from partnerships.services import (
     representative_remove,
 )
 
-from .mixins import PAGE_SIZE, PartnershipMixin, form_error_from, paginate
+from .mixins import PAGE_SIZE, PartnershipMixin, form_error_from, paginate, service_with_message
 
 
 class MemberListView(PartnershipMixin, ListView):
@@ -71,27 +71,24 @@ class MemberMixin(PartnershipMixin):
             partnership=self.partnership,
         )
 
-
-class MemberRemoveView(MemberMixin, TemplateView):
-    template_name = "partnerships/member/remove.html"
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["member"] = self.get_member()
         return context
 
+
+class MemberRemoveView(MemberMixin, TemplateView):
+    template_name = "partnerships/member/remove.html"
+
     def post(self, request, *args, **kwargs):
         member = self.get_member()
-        try:
-            member_remove(actor=request.user, member=member)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("%(organisation)s has left the partnership. Its history is kept.")
-                % {"organisation": member.organisation.name},
-            )
+        service_with_message(
+            request,
+            member_remove,
+            member=member,
+            success=_("%(organisation)s has left the partnership. Its history is kept.")
+            % {"organisation": member.organisation.name},
+        )
         return redirect("partnerships:member-list", slug=self.partnership.slug)
 
 
@@ -101,11 +98,6 @@ class MemberRoleChangeView(MemberMixin, FormView):
 
     def get_initial(self):
         return {"role": self.get_member().role}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["member"] = self.get_member()
-        return context
 
     def form_valid(self, form):
         try:
@@ -129,61 +121,50 @@ class RepresentativeRemoveView(PartnershipMixin, TemplateView):
             pk=self.kwargs["pk"],
             member__partnership=self.partnership,
         )
-        try:
-            representative_remove(actor=request.user, representative=representative)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("%(name)s no longer represents the organisation.")
-                % {"name": representative.user.name},
-            )
+        service_with_message(
+            request,
+            representative_remove,
+            representative=representative,
+            success=_("%(name)s no longer represents the organisation.")
+            % {"name": representative.user.name},
+        )
         return redirect("partnerships:member-list", slug=self.partnership.slug)
 
 
-class InvitationWithdrawView(PartnershipMixin, TemplateView):
+class InvitationActionMixin(PartnershipMixin):
+    """A form-less POST about one of the partnership's invitations (`pk` in the URL)."""
+
     permission_required = "partnerships.run_partnership"
     http_method_names = ["post"]
 
+    def get_invitation(self) -> Invitation:
+        return get_object_or_404(Invitation, pk=self.kwargs["pk"], partnership=self.partnership)
+
+
+class InvitationWithdrawView(InvitationActionMixin, TemplateView):
     def post(self, request, *args, **kwargs):
-        invitation = get_object_or_404(
-            Invitation, pk=self.kwargs["pk"], partnership=self.partnership
+        invitation = self.get_invitation()
+        service_with_message(
+            request,
+            invitation_withdraw,
+            invitation=invitation,
+            success=_("The invitation to %(email)s has been withdrawn.")
+            % {"email": invitation.email},
         )
-        try:
-            invitation_withdraw(actor=request.user, invitation=invitation)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email},
-            )
         return redirect("partnerships:member-list", slug=self.partnership.slug)
 
 
-class InvitationResendView(PartnershipMixin, TemplateView):
+class InvitationResendView(InvitationActionMixin, TemplateView):
     """Send a pending invitation again, with a new link (the old one stops working)."""
 
-    permission_required = "partnerships.run_partnership"
-    http_method_names = ["post"]
-
     def post(self, request, *args, **kwargs):
-        invitation = get_object_or_404(
-            Invitation, pk=self.kwargs["pk"], partnership=self.partnership
+        invitation = self.get_invitation()
+        service_with_message(
+            request,
+            invitation_resend,
+            invitation=invitation,
+            site_url=request.build_absolute_uri("/"),
+            success=_("We have emailed the invitation to %(email)s again, with a new link.")
+            % {"email": invitation.email},
         )
-        try:
-            invitation_resend(
-                actor=request.user,
-                invitation=invitation,
-                site_url=request.build_absolute_uri("/"),
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("We have emailed the invitation to %(email)s again, with a new link.")
-                % {"email": invitation.email},
-            )
         return redirect("partnerships:member-list", slug=self.partnership.slug)

@@ -1,4 +1,6 @@
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.shortcuts import get_object_or_404
 from rules.contrib.views import PermissionRequiredMixin
@@ -52,3 +54,16 @@ def form_error_from(form, exc) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def service_with_message(request, service, *, success: str, **kwargs) -> None:
+    """Call a write service as `request.user` from a form-less POST; tell the person how it went.
+
+    The service's ValidationError becomes an error message; otherwise `success` is shown.
+    """
+    try:
+        service(actor=request.user, **kwargs)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)

@@ -16,7 +16,7 @@ from partnerships.selectors import (
 )
 from partnerships.services import connector_grant, connector_revoke, figure_add, figure_remove
 
-from .mixins import PartnershipMixin, form_error_from, paginate
+from .mixins import PartnershipMixin, form_error_from, paginate, service_with_message
 
 
 class PeopleView(PartnershipMixin, FormView):
@@ -135,12 +135,11 @@ class ConnectorRevokeView(ConnectorManagementMixin, TemplateView):
         grant = get_object_or_404(
             connector_grants(partnership=self.partnership), pk=self.kwargs["pk"]
         )
-        try:
-            connector_revoke(actor=request.user, partnership=self.partnership, grant=grant)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request, _("%(name)s is no longer a connector here.") % {"name": grant.user.name}
-            )
+        service_with_message(
+            request,
+            connector_revoke,
+            partnership=self.partnership,
+            grant=grant,
+            success=_("%(name)s is no longer a connector here.") % {"name": grant.user.name},
+        )
         return self.redirect_to_list()

@@ -58,6 +58,13 @@ def sent(call, owner):
     return SubmissionFactory(call=call, user=owner, submitted=True, respondent_name="Private Name")
 
 
+@pytest.fixture
+def attachment(draft, owner):
+    return attachment_add(
+        actor=owner, submission=draft, upload=SimpleUploadedFile("n.txt", b"secret words")
+    )
+
+
 @pytest.mark.parametrize(
     ("role", "status"),
     [
@@ -155,10 +162,9 @@ def test_others_cannot_withdraw_or_submit(client, request, draft, sent, owner, r
         ("site_admin", 404),
     ],
 )
-def test_attachment_download_only_for_its_respondent(client, request, draft, owner, role, status):
-    attachment = attachment_add(
-        actor=owner, submission=draft, upload=SimpleUploadedFile("n.txt", b"secret words")
-    )
+def test_attachment_download_only_for_its_respondent(
+    client, request, draft, attachment, owner, role, status
+):
     _login(client, request, role, owner)
 
     response = client.get(
@@ -240,10 +246,9 @@ def test_details_and_answers_change_only_for_their_respondent(
 
 
 @pytest.mark.parametrize(("role", "status"), WRITE_REFUSED)
-def test_attachment_remove_only_for_its_respondent(client, request, draft, owner, role, status):
-    attachment = attachment_add(
-        actor=owner, submission=draft, upload=SimpleUploadedFile("n.txt", b"secret words")
-    )
+def test_attachment_remove_only_for_its_respondent(
+    client, request, draft, attachment, owner, role, status
+):
     _login(client, request, role, owner)
 
     response = client.post(
@@ -257,10 +262,7 @@ def test_attachment_remove_only_for_its_respondent(client, request, draft, owner
     assert draft.attachments.exists() is (status != 302)
 
 
-def test_attachment_of_another_response_not_found_through_your_own(client, call, draft, owner):
-    attachment = attachment_add(
-        actor=owner, submission=draft, upload=SimpleUploadedFile("n.txt", b"secret words")
-    )
+def test_attachment_of_another_response_not_found_through_your_own(client, call, draft, attachment):
     other = UserFactory()
     own = SubmissionFactory(call=call, user=other)
     client.force_login(other)

@@ -126,6 +126,29 @@ def test_edit_call_changes_settings_and_bumps_privacy_version(client, secretaria
     assert entry.changes["privacy_notice"][1] == "New notice"
 
 
+def test_edit_call_keeps_seconds_of_times_left_unchanged_and_does_not_audit_them(
+    client, secretariat, call
+):
+    opens_at = call.opens_at.replace(second=42, microsecond=123_000)
+    closes_at = call.closes_at.replace(second=7, microsecond=0)
+    CallForEvidence.objects.filter(pk=call.pk).update(opens_at=opens_at, closes_at=closes_at)
+    client.force_login(secretariat)
+    url = reverse("evidence:manage-call-edit", kwargs={"slug": call.slug})
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v not in (None, False)}
+    data["opens_at"] = timezone.localtime(opens_at).strftime("%Y-%m-%dT%H:%M")
+    new_close = timezone.localtime(closes_at + timedelta(days=1)).replace(second=0)
+    data["closes_at"] = new_close.strftime("%Y-%m-%dT%H:%M")
+    data["title"] = "A better title"
+
+    client.post(url, data)
+
+    call.refresh_from_db()
+    assert (call.opens_at, call.closes_at) == (opens_at, new_close)
+    entry = AuditEntry.objects.get(action="evidence.call.update")
+    assert sorted(entry.changes) == ["closes_at", "title"]
+
+
 def test_preview_shows_draft_as_respondent_would_see_it(client, secretariat, body):
     draft = CallForEvidenceFactory(body=body, background="<p>Shops <em>matter</em></p>")
     question = QuestionFactory(section__call=draft, text="What would bring people back?")

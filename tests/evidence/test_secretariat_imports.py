@@ -570,3 +570,43 @@ def test_every_step_of_an_import_is_audited(secretariat, call, questions, blackp
     run = AuditEntry.objects.get(action="evidence.import.run")
     assert run.changes == {"created": 2, "skipped": 0}
     assert AuditEntry.objects.filter(action="evidence.submission.enter_on_behalf").count() == 2
+
+
+DUPLICATE_ID_ROWS = (
+    GOOD_ROWS + "r1,Ann Lee,ann.lee@example.org,,,Blackpool,Also skills,yes,Skills\n"
+)
+
+
+def test_dry_run_reports_a_response_id_used_twice_in_one_file(
+    secretariat, call, questions, blackpool
+):
+    job = import_upload(
+        actor=secretariat, call=call, uploaded_file=_csv(HEADER + DUPLICATE_ID_ROWS)
+    )
+
+    job = import_map(actor=secretariat, job=job, mapping=_mapping(questions))
+
+    assert job.status == ImportStatus.INVALID
+    assert job.errors == [
+        {
+            "row": 4,
+            "problems": ["Response ID “r1” appears more than once in this file (first on row 2)."],
+        }
+    ]
+
+
+def test_import_refuses_a_file_with_a_response_id_used_twice(
+    secretariat, call, questions, blackpool
+):
+    job = import_upload(
+        actor=secretariat, call=call, uploaded_file=_csv(HEADER + DUPLICATE_ID_ROWS)
+    )
+    job = import_map(actor=secretariat, job=job, mapping=_mapping(questions))
+    # As if checked before duplicates were looked for: the run must refuse it all the same.
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED, errors=[])
+
+    job = import_run(job_id=job.pk)
+
+    assert job.status == ImportStatus.FAILED
+    assert [error["row"] for error in job.errors] == [4, None]
+    assert not Submission.objects.filter(call=call).exists()

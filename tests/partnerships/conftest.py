@@ -40,19 +40,14 @@ def other_partnership(db):
 
 @pytest.fixture
 def other_member(other_partnership):
-    user = UserFactory(name="Olly Other-Member")
-    membership = PartnershipMemberFactory(partnership=other_partnership)
-    RepresentativeFactory(member=membership, user=user)
-    RoleGrantFactory(user=user, role=Role.MEMBER, target=other_partnership)
-    user.membership = membership
-    return user
+    return member_representative(other_partnership, "Olly Other-Member")
 
 
 @pytest.fixture
 def other_connector(other_partnership):
-    user = UserFactory(name="Oona Other-Connector")
-    RoleGrantFactory(user=user, role=Role.CONNECTOR, target=other_partnership)
-    return user
+    return RoleGrantFactory(
+        user__name="Oona Other-Connector", role=Role.CONNECTOR, target=other_partnership
+    ).user
 
 
 @pytest.fixture
@@ -69,11 +64,16 @@ def login_as(client, request):
     return _login
 
 
-def lead_representative(partnership, name="Lee Lead"):
-    """A person speaking for a new lead member organisation, with the member role."""
+def member_representative(partnership, name, *, lead=False):
+    """A person speaking for a new member organisation, with the member role."""
     user = UserFactory(name=name)
-    membership = PartnershipMemberFactory(partnership=partnership, lead=True)
+    membership = PartnershipMemberFactory(partnership=partnership, lead=lead)
     RepresentativeFactory(member=membership, user=user)
     RoleGrantFactory(user=user, role=Role.MEMBER, target=partnership)
     user.membership = membership
     return user
+
+
+def lead_representative(partnership, name="Lee Lead"):
+    """A person speaking for a new lead member organisation, with the member role."""
+    return member_representative(partnership, name, lead=True)
