@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 
-.PHONY: run test install lint format stop clean demo migrate services benchmark
+.PHONY: run test install lint format lock stop clean demo migrate services benchmark
 
 run: install
 	scripts/run.sh
@@ -62,3 +62,8 @@ stop:
 
 clean: stop
 	rm -rf $(VENV) node_modules .run staticfiles test-results media /tmp/levelup-*
+
+# Median render times with 100,000 submissions (see docs/benchmarks.md); not part of `make test`.
+benchmark: install
+	scripts/services.sh up
+	$(BIN)/python benchmarks/evidence_pages.py $(BENCHMARK_ARGS)

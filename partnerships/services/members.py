@@ -54,7 +54,18 @@ def partnership_save(
 
 @transaction.atomic
 def partnership_delete(*, actor: User, partnership: Partnership) -> None:
-    """Delete a partnership made by mistake, with everything in it (site administrators)."""
+    """Delete a partnership made by mistake, with everything in it (site administrators).
+
+    Its connector and member grants are revoked first (audited), so that no active grant
+    is left pointing at a partnership that no longer exists.
+    """
+    grants = RoleGrant.objects.active().filter(
+        content_type__app_label="partnerships",
+        content_type__model="partnership",
+        object_id=partnership.pk,
+    )
+    for grant in grants.select_related("user"):
+        role_revoke(actor=actor, grant=grant)
     audit_record(
         actor=actor,
         action="partnerships.partnership.delete",

@@ -71,3 +71,13 @@ def test_admin_add_change_and_delete_partnership_are_audited(client):
         "programme_body_id": [None, body.pk],
     }
     assert not Partnership.objects.filter(pk=partnership.pk).exists()
+
+
+def test_partnership_delete_revokes_its_grants(site_admin, connector, member, partnership):
+    from levelup.models import AuditEntry, RoleGrant
+    from partnerships import services
+
+    services.partnership_delete(actor=site_admin, partnership=partnership)
+
+    assert RoleGrant.objects.active().filter(user__in=[connector, member]).count() == 0
+    assert AuditEntry.objects.filter(action="levelup.role.revoke").count() == 2
