@@ -6,6 +6,7 @@ Each app adds its own part; `load_demo` calls them in import order (core, eviden
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -99,7 +100,9 @@ def demo_user(key: str) -> User:
 def ensure_grant(*, user: User, role: str, target=None) -> None:
     grants = RoleGrant.objects.active().filter(user=user, role=role)
     if target is not None:
-        grants = grants.filter(object_id=target.pk, content_type__model=target._meta.model_name)
+        grants = grants.filter(
+            content_type=ContentType.objects.get_for_model(target), object_id=target.pk
+        )
     if not grants.exists():
         role_grant(actor=None, user=user, role=role, target=target)
 

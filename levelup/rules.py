@@ -31,5 +31,3 @@ def has_any_secretariat_role(user) -> bool:
 
 
 rules.add_perm("levelup.view_account", is_authenticated)
-rules.add_perm("levelup.manage_roles", is_site_admin)
-rules.add_perm("levelup.view_audit", is_site_admin)
