@@ -142,10 +142,6 @@ class CallForEvidence(TimeStampedModel):
     def is_accepting_responses(self) -> bool:
         return self.current_status == CallStatus.OPEN
 
-    @property
-    def effective_word_limit(self) -> int | None:
-        return self.word_limit
-
 
 class ReferenceCounter(models.Model):
     """The last reference number handed out in a call; its row lock serialises submits."""
@@ -421,6 +417,16 @@ class Submission(TimeStampedModel):
     @property
     def is_draft(self) -> bool:
         return self.status == SubmissionStatus.DRAFT
+
+    def may_take_responses(self, now: datetime | None = None) -> bool:
+        """Whether answers may still change: the call is open, or its late link still works.
+        A response the secretariat entered (not online) is not held to the call's dates."""
+        if self.channel != SubmissionChannel.ONLINE:
+            return True
+        if self.call.is_accepting_responses:
+            return True
+        link = self.late_link
+        return link is not None and link.is_usable(now)
 
     @property
     def respondent_label(self) -> str:

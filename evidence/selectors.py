@@ -3,15 +3,14 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from levelup.models import User
 
 from .answers import answer_problems
-from .enums import CallStatus, QuestionKind, RespondingAs, SubmissionChannel, SubmissionStatus
+from .enums import CallStatus, QuestionKind, SubmissionChannel, SubmissionStatus
 from .models import Answer, Attachment, CallForEvidence, Question, Section, Submission
 
 
@@ -205,102 +204,3 @@ def submission_late_link_get(*, token_hash: str):
         .filter(token_hash=token_hash)
         .first()
     )
-
-
-def submissions_for_call(
-    *,
-    call: CallForEvidence,
-    search: str = "",
-    status: str = "",
-    responding_as: str = "",
-    organisation_type: str = "",
-    place_id: int | None = None,
-) -> QuerySet[Submission]:
-    """The secretariat's list of a call's responses, filtered; a fixed number of queries."""
-    submissions = (
-        Submission.objects.filter(call=call)
-        .select_related("place")
-        .order_by("-submitted_at", "-created_at", "-pk")
-    )
-    if status:
-        submissions = submissions.filter(status=status)
-    else:
-        submissions = submissions.exclude(status=SubmissionStatus.DRAFT)
-    if responding_as:
-        submissions = submissions.filter(responding_as=responding_as)
-    if organisation_type:
-        submissions = submissions.filter(organisation_type=organisation_type)
-    if place_id:
-        submissions = submissions.filter(place_id=place_id)
-    if search:
-        term = search.strip()
-        submissions = submissions.filter(
-            Q(reference__iexact=term)
-            | Q(respondent_name__icontains=term)
-            | Q(organisation_name__icontains=term)
-            | Q(respondent_email__iexact=term)
-        )
-    return submissions
-
-
-@dataclass(frozen=True)
-class DayCount:
-    day: object
-    drafts: int
-    submitted: int
-
-
-def call_dashboard(*, call: CallForEvidence) -> dict:
-    """Counts for the call's dashboard: by day, by respondent type, by place."""
-    by_day: dict = {}
-    for row in (
-        Submission.objects.filter(call=call)
-        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
-        .values("day", "status")
-        .annotate(n=Count("pk"))
-        .order_by("day")
-    ):
-        drafts, submitted = by_day.get(row["day"], (0, 0))
-        if row["status"] == SubmissionStatus.DRAFT:
-            drafts += row["n"]
-        else:
-            submitted += row["n"]
-        by_day[row["day"]] = (drafts, submitted)
-    days = [DayCount(day, d, s) for day, (d, s) in sorted(by_day.items())]
-    sent = Submission.objects.filter(call=call).exclude(status=SubmissionStatus.DRAFT)
-    by_type = list(
-        sent.values("responding_as", "organisation_type")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "responding_as", "organisation_type")
-    )
-    labels = dict(RespondingAs.choices)
-    from levelup.enums import OrganisationType
-
-    type_labels = dict(OrganisationType.choices)
-    types = [
-        (
-            str(type_labels.get(row["organisation_type"]))
-            if row["organisation_type"]
-            else str(labels.get(row["responding_as"], _("Not given"))),
-            row["n"],
-        )
-        for row in by_type
-    ]
-    places = [
-        (row["place__name"] or _("Not given"), row["n"])
-        for row in sent.values("place__name").annotate(n=Count("pk")).order_by("-n", "place__name")
-    ]
-    totals = {
-        row["status"]: row["n"]
-        for row in Submission.objects.filter(call=call).values("status").annotate(n=Count("pk"))
-    }
-    top = max([d.drafts + d.submitted for d in days] or [1])
-    return {
-        "days": days,
-        "day_max": top,
-        "types": types,
-        "places": places,
-        "drafts": totals.get(SubmissionStatus.DRAFT, 0),
-        "submitted": totals.get(SubmissionStatus.SUBMITTED, 0),
-        "withdrawn": totals.get(SubmissionStatus.WITHDRAWN, 0),
-    }

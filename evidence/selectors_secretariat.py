@@ -1,5 +1,7 @@
 """Reads for the secretariat's pages. Callers have checked `evidence.manage_call` on the call."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
@@ -11,7 +13,7 @@ from levelup.models import Body, Place, User
 
 from .enums import RespondingAs, SubmissionStatus
 from .models import CallForEvidence, ImportJob, LateSubmissionLink, Submission
-from .selectors import DayCount, calls_managed_by
+from .selectors import calls_managed_by
 
 
 def calls_run_by(*, user: User) -> QuerySet[CallForEvidence]:
@@ -93,6 +95,13 @@ def late_links_for_call(*, call: CallForEvidence) -> list[LateSubmissionLink]:
 
 def import_jobs_for_call(*, call: CallForEvidence) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(call=call).select_related("created_by").order_by("-created_at")
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: object
+    drafts: int
+    submitted: int
 
 
 def call_dashboard_counts(*, call: CallForEvidence) -> dict:

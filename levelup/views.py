@@ -1,7 +1,9 @@
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.urls import reverse_lazy
@@ -85,3 +87,26 @@ class AccountView(PermissionRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["roles"] = roles_for_user(user=self.request.user)
         return context
+
+
+# Shared by the apps' views: how a service's ValidationError reaches the person.
+def form_error_from(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError onto the form: on its fields where it names them."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def service_with_message(request, service, *, success: str, **kwargs) -> None:
+    """Call a write service as `request.user` from a form-less POST; tell the person how it went.
+
+    The service's ValidationError becomes an error message; otherwise `success` is shown.
+    """
+    try:
+        service(actor=request.user, **kwargs)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)

@@ -16,6 +16,8 @@ from evidence.models import CallForEvidence, Question, Section
 from levelup.audit import audit_diff, audit_record
 from levelup.models import Body, User
 
+from .questions import _renumber
+
 CALL_FIELDS = [
     "title",
     "summary",
@@ -209,10 +211,7 @@ def _swap(items: list, item, direction: str) -> bool:
     if other < 0 or other >= len(items):
         return False
     items[index], items[other] = items[other], items[index]
-    for position, each in enumerate(items):
-        if each.position != position:
-            each.position = position
-            each.save(update_fields=["position", "updated_at"])
+    _renumber(items)
     return True
 
 
@@ -232,6 +231,10 @@ def section_move(*, actor: User, section: Section, direction: str) -> Section:
 
 
 QUESTION_FIELDS = ["kind", "text", "help_text", "required", "word_limit", "choices", "section"]
+
+
+def _clean_choices(choices: list[str] | None) -> list[str]:
+    return [c.strip() for c in choices or [] if c.strip()]
 
 
 def _question_check(question: Question) -> None:
@@ -265,7 +268,7 @@ def question_create(
         help_text=help_text,
         required=required,
         word_limit=word_limit,
-        choices=[c.strip() for c in (choices or []) if c.strip()],
+        choices=_clean_choices(choices),
         position=_next_position(Question.objects.filter(section=section)),
     )
     _question_check(question)
@@ -284,7 +287,7 @@ def question_update(*, actor: User, question: Question, **fields: Any) -> Questi
     question = Question.objects.select_for_update().select_related("section").get(pk=question.pk)
     before = {field: getattr(question, field) for field in QUESTION_FIELDS}
     if "choices" in fields:
-        fields["choices"] = [c.strip() for c in fields["choices"] or [] if c.strip()]
+        fields["choices"] = _clean_choices(fields["choices"])
     if (
         "kind" in fields
         and fields["kind"] != question.kind

@@ -45,15 +45,6 @@ def _user(actor) -> User | None:
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
-def _may_take_responses(submission: Submission, now: datetime | None = None) -> bool:
-    if submission.channel != SubmissionChannel.ONLINE:
-        return True
-    if submission.call.is_accepting_responses:
-        return True
-    link = submission.late_link
-    return link is not None and link.is_usable(now)
-
-
 def _closed_error(call: CallForEvidence) -> ValidationError:
     return ValidationError(
         _("This call is not taking responses. Please contact %(contact)s.")
@@ -95,7 +86,7 @@ def _locked_draft(submission: Submission) -> Submission:
         raise ValidationError(
             _("This response has been sent already and cannot be changed."), code="not_draft"
         )
-    if not _may_take_responses(locked):
+    if not locked.may_take_responses():
         raise _closed_error(locked.call)
     return locked
 
@@ -212,7 +203,7 @@ def submission_submit(*, actor, submission: Submission) -> Submission:
         return locked
     if locked.status != SubmissionStatus.DRAFT:
         raise ValidationError(_("This response was withdrawn and cannot be sent."))
-    if not _may_take_responses(locked):
+    if not locked.may_take_responses():
         raise _closed_error(locked.call)
     problems = submission_problems(submission=locked)
     if problems:

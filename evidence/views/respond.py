@@ -73,14 +73,21 @@ def _continue_url(request, submission: Submission) -> str | None:
     return request.build_absolute_uri(reverse("evidence:continue", kwargs={"token": token}))
 
 
-def _answers_summary(submission: Submission, sections=None):
+def _files_by_question(attachments: list[Attachment]) -> dict[int | None, list[Attachment]]:
+    files: dict[int | None, list[Attachment]] = {}
+    for attachment in attachments:
+        files.setdefault(attachment.question_id, []).append(attachment)
+    return files
+
+
+def _answers_summary(submission: Submission, sections=None, attachments=None):
     """The response's sections with each question's answer as words, and attachments."""
     if sections is None:
         sections = sections_with_questions(call=submission.call)
+    if attachments is None:
+        attachments = submission_attachments(submission=submission)
     answers = submission_answers_by_question(submission=submission)
-    files: dict[int | None, list[Attachment]] = {}
-    for attachment in submission_attachments(submission=submission):
-        files.setdefault(attachment.question_id, []).append(attachment)
+    files = _files_by_question(attachments)
     rows = []
     for number, section in enumerate(sections, start=1):
         items = []
@@ -212,15 +219,9 @@ class RespondentSubmissionMixin(CallClosedMixin):
         if self.editing:
             if self.submission.status != SubmissionStatus.DRAFT:
                 return redirect("evidence:response-receipt", public_id=self.submission.public_id)
-            if not self.may_edit():
+            if not self.submission.may_take_responses():
                 return self.closed_response(request, status=200 if request.method == "GET" else 403)
         return super().dispatch(request, *args, **kwargs)
-
-    def may_edit(self) -> bool:
-        if self.call.is_accepting_responses:
-            return True
-        link = self.submission.late_link
-        return link is not None and link.is_usable()
 
     def sections(self):
         if not hasattr(self, "_sections"):
@@ -343,9 +344,7 @@ class ResponseSectionView(RespondentSubmissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         number = self.kwargs["number"]
-        files: dict[int | None, list[Attachment]] = {}
-        for attachment in submission_attachments(submission=self.submission):
-            files.setdefault(attachment.question_id, []).append(attachment)
+        files = _files_by_question(submission_attachments(submission=self.submission))
         form = context["form"]
         context.update(
             section=self.section(),

@@ -33,17 +33,9 @@ from evidence.services import (
 )
 from evidence.services.calls import CALL_FIELDS
 from evidence.services.questions import question_delete, section_delete
+from levelup.views import form_error_from
 
 PAGE_SIZE = 25
-
-
-def form_error_from(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError onto the form: on its fields where it names them."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class SignInFirstMixin:

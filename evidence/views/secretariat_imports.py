@@ -16,8 +16,9 @@ from evidence.services.imports import (
     import_targets,
     import_upload,
 )
+from levelup.views import form_error_from
 
-from .secretariat import CallManageMixin, form_error_from
+from .secretariat import CallManageMixin
 
 
 class ImportUploadView(CallManageMixin, FormView):

@@ -30,8 +30,9 @@ from evidence.services.late_links import late_link_revoke, late_link_send
 from evidence.services.on_behalf import submission_enter_with_consent
 from evidence.templatetags.evidence_tags import when_words
 from evidence.views.respond import _answers_summary, attachment_file_response
+from levelup.views import form_error_from
 
-from .secretariat import PAGE_SIZE, CallManageMixin, form_error_from
+from .secretariat import PAGE_SIZE, CallManageMixin
 
 
 class CallDashboardView(CallManageMixin, TemplateView):
@@ -78,8 +79,9 @@ class SubmissionDetailView(CallManageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         submission = submission_for_secretariat(call=self.call, public_id=self.kwargs["public_id"])
         context["submission"] = submission
-        context["summary"] = _answers_summary(submission)
+        # One query for the files: the summary and the list of files share it.
         context["attachments"] = submission_attachments(submission=submission)
+        context["summary"] = _answers_summary(submission, attachments=context["attachments"])
         return context
 
 

@@ -4,9 +4,11 @@ from .agreements import (
     AgreementStatus,
     VersionWithDiff,
     agreed_goal_public,
+    agreement_current,
     agreement_history,
     agreement_status,
     agreement_versions,
+    lead_members,
 )
 from .attention import (
     AttentionItem,
@@ -46,6 +48,7 @@ __all__ = [
     "actions_for_engagement",
     "actions_for_user",
     "agreed_goal_public",
+    "agreement_current",
     "agreement_history",
     "agreement_status",
     "agreement_versions",
@@ -58,6 +61,7 @@ __all__ = [
     "figures_for_partnership",
     "indicators_for_partnership",
     "invitations_pending",
+    "lead_members",
     "matches_for_partnership",
     "member_names_public",
     "members_for_partnership",

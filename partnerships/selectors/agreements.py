@@ -20,6 +20,20 @@ from partnerships.models import (
 from partnerships.rules import represented_members
 
 
+def agreement_current(*, partnership: Partnership, kind: str) -> AgreementVersion | None:
+    """The newest version of `kind`, agreed or not: the only one that can be endorsed."""
+    return (
+        AgreementVersion.objects.filter(partnership=partnership, kind=kind)
+        .select_related("created_by")
+        .order_by("-number")
+        .first()
+    )
+
+
+def lead_members(*, partnership: Partnership) -> QuerySet[PartnershipMember]:
+    return PartnershipMember.objects.active().filter(partnership=partnership, role=MemberRole.LEAD)
+
+
 def agreed_goal_public(*, partnership: Partnership) -> AgreementVersion | None:
     """The latest common goal every lead member endorsed: the only version the public sees."""
     return (
@@ -44,13 +58,8 @@ class AgreementStatus:
 def agreement_status(*, partnership: Partnership, kind: str, user: User) -> AgreementStatus:
     """The current version, the lead members and their endorsements of it, and what `user`
     may endorse. Counts are computed in the database, so the leads can be paginated."""
-    current = (
-        AgreementVersion.objects.filter(partnership=partnership, kind=kind)
-        .select_related("created_by")
-        .order_by("-number")
-        .first()
-    )
-    leads = PartnershipMember.objects.active().filter(partnership=partnership, role=MemberRole.LEAD)
+    current = agreement_current(partnership=partnership, kind=kind)
+    leads = lead_members(partnership=partnership)
     endorsed_count = 0
     endorsable: list[PartnershipMember] = []
     if current is not None:
@@ -89,12 +98,22 @@ class VersionWithDiff:
     diff: list[Segment] | None  # None for the first version
 
 
-def agreement_history(*, versions: list[AgreementVersion], previous: AgreementVersion | None):
-    """Each version (newest first) with what changed since the one before it.
+def agreement_history(*, versions: list[AgreementVersion]) -> list[VersionWithDiff]:
+    """Each version (newest first, one page of them) with what changed since the one before it.
 
-    `previous` is the version just older than the last one in `versions` (the next page's
-    first), so that a page's diffs need one extra row, not one query each.
+    The version just older than the page's last one (the next page's first) is read in one
+    extra query, so that a page's diffs do not need one query each.
     """
+    previous = None
+    if versions and versions[-1].number > 1:
+        last = versions[-1]
+        previous = (
+            AgreementVersion.objects.filter(
+                partnership_id=last.partnership_id, kind=last.kind, number__lt=last.number
+            )
+            .order_by("-number")
+            .first()
+        )
     result = []
     for index, version in enumerate(versions):
         older = versions[index + 1] if index + 1 < len(versions) else previous

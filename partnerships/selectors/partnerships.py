@@ -94,15 +94,19 @@ def invitations_pending(*, partnership: Partnership) -> QuerySet[Invitation]:
     )
 
 
+def partnership_grants(*, partnership: Partnership) -> QuerySet[RoleGrant]:
+    """The active role grants (connector and member) held on `partnership`."""
+    return RoleGrant.objects.active().filter(
+        content_type__app_label="partnerships",
+        content_type__model="partnership",
+        object_id=partnership.pk,
+    )
+
+
 def connector_grants(*, partnership: Partnership) -> QuerySet[RoleGrant]:
     return (
-        RoleGrant.objects.active()
-        .filter(
-            role=Role.CONNECTOR,
-            content_type__app_label="partnerships",
-            content_type__model="partnership",
-            object_id=partnership.pk,
-        )
+        partnership_grants(partnership=partnership)
+        .filter(role=Role.CONNECTOR)
         .select_related("user")
         .order_by("user__name")
     )

@@ -17,20 +17,9 @@ from partnerships.models import (
     PartnershipMember,
     Representative,
 )
+from partnerships.selectors.agreements import agreement_current, lead_members
 
 TEXT_FIELDS = ["text", "purpose", "membership", "decision_making", "meeting_rhythm"]
-
-
-def agreement_current(*, partnership: Partnership, kind: str) -> AgreementVersion | None:
-    return (
-        AgreementVersion.objects.filter(partnership=partnership, kind=kind)
-        .order_by("-number")
-        .first()
-    )
-
-
-def lead_members(*, partnership: Partnership):
-    return PartnershipMember.objects.active().filter(partnership=partnership, role=MemberRole.LEAD)
 
 
 @transaction.atomic

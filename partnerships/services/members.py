@@ -24,6 +24,7 @@ from partnerships.models import (
     Representative,
 )
 from partnerships.rules import forget_represented_members
+from partnerships.selectors.partnerships import partnership_grants
 from partnerships.services.agreements import agreements_recheck
 
 PARTNERSHIP_PUBLIC_FIELDS = ["place_id", "name", "slug", "purpose", "stage", "programme_body_id"]
@@ -59,11 +60,7 @@ def partnership_delete(*, actor: User, partnership: Partnership) -> None:
     Its connector and member grants are revoked first (audited), so that no active grant
     is left pointing at a partnership that no longer exists.
     """
-    grants = RoleGrant.objects.active().filter(
-        content_type__app_label="partnerships",
-        content_type__model="partnership",
-        object_id=partnership.pk,
-    )
+    grants = partnership_grants(partnership=partnership)
     for grant in grants.select_related("user"):
         role_revoke(actor=actor, grant=grant)
     audit_record(
@@ -450,13 +447,7 @@ def figure_remove(*, actor: User, figure: PartnershipFigure) -> None:
 def _member_grant_sync(*, actor: User | None, user: User, partnership: Partnership) -> None:
     """Keep RoleGrant(member) in step: held exactly while `user` represents some member."""
     represents = Representative.objects.active().filter(user=user, member__partnership=partnership)
-    grants = RoleGrant.objects.active().filter(
-        user=user,
-        role=Role.MEMBER,
-        content_type__app_label="partnerships",
-        content_type__model="partnership",
-        object_id=partnership.pk,
-    )
+    grants = partnership_grants(partnership=partnership).filter(user=user, role=Role.MEMBER)
     if represents.exists():
         if not grants.exists():
             role_grant(actor=actor, user=user, role=Role.MEMBER, target=partnership)

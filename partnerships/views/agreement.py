@@ -4,13 +4,19 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
+from levelup.views import form_error_from
 from partnerships.enums import AgreementKind
 from partnerships.forms import GoalForm, TermsForm
 from partnerships.models import AgreementVersion, PartnershipMember
-from partnerships.selectors import agreement_history, agreement_status, agreement_versions
-from partnerships.services import agreement_current, agreement_endorse, agreement_propose
+from partnerships.selectors import (
+    agreement_current,
+    agreement_history,
+    agreement_status,
+    agreement_versions,
+)
+from partnerships.services import agreement_endorse, agreement_propose
 
-from .mixins import PartnershipMixin, form_error_from, paginate
+from .mixins import PartnershipMixin, paginate
 
 URL_NAMES = {AgreementKind.COMMON_GOAL: "goal", AgreementKind.TERMS_OF_REFERENCE: "terms"}
 
@@ -123,15 +129,5 @@ class AgreementHistoryView(AgreementMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        versions = list(context["versions"])
-        previous = None
-        if versions and versions[-1].number > 1:
-            previous = (
-                AgreementVersion.objects.filter(
-                    partnership=self.partnership, kind=self.kind, number__lt=versions[-1].number
-                )
-                .order_by("-number")
-                .first()
-            )
-        context["history"] = agreement_history(versions=versions, previous=previous)
+        context["history"] = agreement_history(versions=list(context["versions"]))
         return context

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from levelup.views import form_error_from, service_with_message
 from partnerships.forms import ActionForm, EngagementForm
 from partnerships.models import Action, Engagement
 from partnerships.selectors import (
@@ -20,7 +21,7 @@ from partnerships.services import (
     engagement_update,
 )
 
-from .mixins import PAGE_SIZE, PartnershipMixin, form_error_from, paginate, service_with_message
+from .mixins import PAGE_SIZE, PartnershipMixin, paginate
 
 
 class EngagementListView(PartnershipMixin, ListView):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView
 
+from levelup.views import form_error_from, service_with_message
 from partnerships.enums import MatchStatus
 from partnerships.forms import ExchangeForm, MatchForm, MatchMoveForm
 from partnerships.models import Ask, Deliverable, Match, PartnershipMember
@@ -24,7 +25,7 @@ from partnerships.services import (
     match_move,
 )
 
-from .mixins import PAGE_SIZE, PartnershipMixin, form_error_from
+from .mixins import PAGE_SIZE, PartnershipMixin
 
 ASK_STATES = {
     "met": gettext_lazy("Met"),
@@ -257,16 +258,14 @@ class MatchMoveView(PartnershipMixin, TemplateView):
         if not form.is_valid():
             messages.error(request, _("Choose a status to move the match to."))
         else:
-            try:
-                match_move(actor=request.user, match=match, **form.cleaned_data)
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(
-                    request,
-                    _("The match is now: %(status)s.")
-                    % {"status": MatchStatus(form.cleaned_data["status"]).label},
-                )
+            service_with_message(
+                request,
+                match_move,
+                match=match,
+                success=_("The match is now: %(status)s.")
+                % {"status": MatchStatus(form.cleaned_data["status"]).label},
+                **form.cleaned_data,
+            )
         return redirect("partnerships:match-board", slug=self.partnership.slug)
 
 

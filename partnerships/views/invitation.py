@@ -5,14 +5,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from levelup.views import form_error_from
 from partnerships.forms import NewAccountForm
 from partnerships.services import (
     invitation_accept,
     invitation_accept_with_new_account,
     invitation_for_token,
 )
-
-from .mixins import form_error_from
 
 
 class InvitationAcceptView(View):

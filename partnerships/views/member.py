@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
+from levelup.views import form_error_from, service_with_message
 from partnerships.forms import InvitationForm, MemberRoleForm
 from partnerships.models import Invitation, PartnershipMember, Representative
 from partnerships.selectors import invitations_pending, members_for_partnership
@@ -16,7 +17,7 @@ from partnerships.services import (
     representative_remove,
 )
 
-from .mixins import PAGE_SIZE, PartnershipMixin, form_error_from, paginate, service_with_message
+from .mixins import PAGE_SIZE, PartnershipMixin, paginate
 
 
 class MemberListView(PartnershipMixin, ListView):

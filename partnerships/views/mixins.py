@@ -1,6 +1,4 @@
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.shortcuts import get_object_or_404
 from rules.contrib.views import PermissionRequiredMixin
@@ -45,25 +43,3 @@ class PartnershipMixin(PermissionRequiredMixin):
         context = super().get_context_data(**kwargs)
         context["partnership"] = self.partnership
         return context
-
-
-def form_error_from(form, exc) -> None:
-    """Put a service's ValidationError onto the form: on its fields where it names them."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def service_with_message(request, service, *, success: str, **kwargs) -> None:
-    """Call a write service as `request.user` from a form-less POST; tell the person how it went.
-
-    The service's ValidationError becomes an error message; otherwise `success` is shown.
-    """
-    try:
-        service(actor=request.user, **kwargs)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)

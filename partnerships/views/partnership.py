@@ -7,6 +7,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from levelup.models import Place
+from levelup.views import form_error_from, service_with_message
 from partnerships.enums import PartnershipStage
 from partnerships.forms import PartnershipNotesForm, StageForm
 from partnerships.selectors import (
@@ -19,7 +20,7 @@ from partnerships.selectors import (
 )
 from partnerships.services import partnership_notes_update, partnership_stage_change
 
-from .mixins import PAGE_SIZE, PartnershipMixin, form_error_from, paginate
+from .mixins import PAGE_SIZE, PartnershipMixin, paginate
 
 HOME_MEMBERS = 12
 
@@ -115,18 +116,15 @@ class PartnershipStageChangeView(PartnershipMixin, View):
 
     def post(self, request, *args, **kwargs):
         form = StageForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise ValidationError(_("Choose a stage."))
-            partnership_stage_change(
-                actor=request.user, partnership=self.partnership, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        if not form.is_valid():
+            messages.error(request, _("Choose a stage."))
         else:
-            messages.success(
+            service_with_message(
                 request,
-                _("The partnership is now at the stage: %(stage)s.")
-                % {"stage": PartnershipStage(self.partnership.stage).label},
+                partnership_stage_change,
+                partnership=self.partnership,
+                success=_("The partnership is now at the stage: %(stage)s.")
+                % {"stage": PartnershipStage(form.cleaned_data["stage"]).label},
+                **form.cleaned_data,
             )
         return redirect("partnerships:partnership-home", slug=self.partnership.slug)

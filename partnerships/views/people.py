@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from levelup.views import form_error_from, service_with_message
 from partnerships.forms import ConnectorGrantForm, FigureForm
 from partnerships.models import PartnershipFigure
 from partnerships.selectors import (
@@ -16,7 +17,7 @@ from partnerships.selectors import (
 )
 from partnerships.services import connector_grant, connector_revoke, figure_add, figure_remove
 
-from .mixins import PartnershipMixin, form_error_from, paginate, service_with_message
+from .mixins import PartnershipMixin, paginate
 
 
 class PeopleView(PartnershipMixin, FormView):

@@ -4,12 +4,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView
 
+from levelup.views import form_error_from
 from partnerships.forms import ExitPlanForm, IndicatorForm
 from partnerships.models import Indicator
 from partnerships.selectors import indicators_for_partnership
 from partnerships.services import exit_plan_update, indicator_create, indicator_update
 
-from .mixins import PAGE_SIZE, PartnershipMixin, form_error_from
+from .mixins import PAGE_SIZE, PartnershipMixin
 
 
 class PlanView(PartnershipMixin, ListView):
