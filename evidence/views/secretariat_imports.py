@@ -8,7 +8,7 @@ from django.views.generic import FormView, TemplateView
 from evidence.enums import ImportStatus
 from evidence.forms_secretariat import ImportMappingForm, ImportUploadForm
 from evidence.models import ImportJob
-from evidence.selectors_secretariat import import_jobs_for_call
+from evidence.selectors import import_jobs_for_call
 from evidence.services.imports import (
     import_map,
     import_sample,

@@ -19,10 +19,10 @@ from evidence.forms_secretariat import (
     SubmissionFilterForm,
 )
 from evidence.models import Attachment, LateSubmissionLink, Question
-from evidence.selectors import submission_attachments
-from evidence.selectors_secretariat import (
+from evidence.selectors import (
     call_dashboard_counts,
     late_links_for_call,
+    submission_attachments,
     submission_for_secretariat,
     submissions_for_secretariat,
 )
