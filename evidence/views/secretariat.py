@@ -15,8 +15,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from evidence.enums import CALL_MANUAL_TRANSITIONS, CallStatus
-from evidence.forms import SectionAnswersForm
-from evidence.forms_secretariat import CallForm, QuestionForm, SectionForm
+from evidence.forms import CallForm, QuestionForm, SectionAnswersForm, SectionForm
 from evidence.models import Question, Section
 from evidence.selectors import bodies_run_by, calls_for_user, calls_run_by, sections_with_questions
 from evidence.services import (

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, TemplateView
 
 from evidence.enums import ImportStatus
-from evidence.forms_secretariat import ImportMappingForm, ImportUploadForm
+from evidence.forms import ImportMappingForm, ImportUploadForm
 from evidence.models import ImportJob
 from evidence.selectors import import_jobs_for_call
 from evidence.services.imports import (

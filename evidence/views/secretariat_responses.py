@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from evidence.enums import CALL_MANUAL_TRANSITIONS, CallStatus
-from evidence.forms_secretariat import (
+from evidence.forms import (
     LateLinkForm,
     OnBehalfAnswersForm,
     OnBehalfDetailsForm,
