@@ -15,12 +15,16 @@ from .imports import (
 )
 from .responding import (
     Problem,
+    attachments_by_question,
+    required_files_missing,
     submission_answers_by_question,
     submission_attachments,
+    submission_by_continue_token,
     submission_draft_for_visitor,
     submission_for_respondent,
     submission_late_link_get,
     submission_problems,
+    submission_summary,
     submissions_for_respondent,
 )
 from .responses import (
@@ -34,6 +38,7 @@ from .responses import (
 __all__ = [
     "DayCount",
     "Problem",
+    "attachments_by_question",
     "bodies_run_by",
     "call_dashboard_counts",
     "calls_closed",
@@ -44,14 +49,17 @@ __all__ = [
     "calls_upcoming",
     "import_jobs_for_call",
     "late_links_for_call",
+    "required_files_missing",
     "sections_with_questions",
     "submission_answers_by_question",
     "submission_attachments",
+    "submission_by_continue_token",
     "submission_draft_for_visitor",
     "submission_for_respondent",
     "submission_for_secretariat",
     "submission_late_link_get",
     "submission_problems",
+    "submission_summary",
     "submissions_for_respondent",
     "submissions_for_secretariat",
 ]

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from evidence.answers import answer_problems
+from evidence.answers import answer_display, answer_problems
 from evidence.enums import (
     QuestionKind,
     SubmissionChannel,
@@ -16,6 +16,8 @@ from evidence.models import (
     Attachment,
     CallForEvidence,
     LateSubmissionLink,
+    Question,
+    Section,
     Submission,
 )
 from levelup.models import User
@@ -130,5 +132,67 @@ def submission_late_link_get(*, token_hash: str):
     return (
         LateSubmissionLink.objects.select_related("call__body")
         .filter(token_hash=token_hash)
+        .first()
+    )
+
+
+def attachments_by_question(
+    attachments: list[Attachment],
+) -> dict[int | None, list[Attachment]]:
+    """The attachments grouped by the question they answer (None: the response as a whole)."""
+    files: dict[int | None, list[Attachment]] = {}
+    for attachment in attachments:
+        files.setdefault(attachment.question_id, []).append(attachment)
+    return files
+
+
+def submission_summary(
+    *,
+    submission: Submission,
+    sections: list[Section] | None = None,
+    attachments: list[Attachment] | None = None,
+) -> list[dict]:
+    """The response's sections with each question's answer as words, and attachments.
+
+    Pass `sections` or `attachments` when the page has read them already.
+    """
+    if sections is None:
+        sections = sections_with_questions(call=submission.call)
+    if attachments is None:
+        attachments = submission_attachments(submission=submission)
+    answers = submission_answers_by_question(submission=submission)
+    files = attachments_by_question(attachments)
+    rows = []
+    for number, section in enumerate(sections, start=1):
+        items = []
+        for question in section.questions.all():
+            items.append(
+                {
+                    "question": question,
+                    "answer": answer_display(question, answers.get(question.pk)),
+                    "files": files.get(question.pk, []),
+                }
+            )
+        rows.append({"section": section, "number": number, "items": items})
+    return rows
+
+
+def required_files_missing(*, submission: Submission, questions: list[Question]) -> list[Question]:
+    """The required file questions among `questions` the response has no file for yet."""
+    have_files = set(submission.attachments.values_list("question_id", flat=True))
+    return [
+        question
+        for question in questions
+        if question.kind == QuestionKind.FILE
+        and question.required
+        and question.pk not in have_files
+    ]
+
+
+def submission_by_continue_token(*, token_hash: str) -> Submission | None:
+    """The response whose private "continue" link has this token (the token is the access)."""
+    return (
+        Submission.objects.filter(continue_token_hash=token_hash)
+        .exclude(continue_token_hash="")
         .first()
     )

@@ -18,7 +18,7 @@ from evidence.services.imports import (
 )
 from levelup.views import form_error_from
 
-from .secretariat import CallManageMixin
+from .calls import CallManageMixin
 
 
 class ImportUploadView(CallManageMixin, FormView):
