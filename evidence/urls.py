@@ -1,60 +1,62 @@
 from django.urls import path
 
-from .views import public, respond, secretariat, secretariat_imports, secretariat_responses
+from .views import calls, imports, public, responding, responses
 
 app_name = "evidence"
 
 urlpatterns = [
     path("calls/", public.CallListView.as_view(), name="call-list"),
     path("calls/<slug:slug>/", public.CallDetailView.as_view(), name="call-detail"),
-    path("calls/<slug:slug>/respond/", respond.RespondStartView.as_view(), name="respond-start"),
-    path("calls/<slug:slug>/late/<str:token>/", respond.LateStartView.as_view(), name="late-start"),
-    path("responses/", respond.MyResponsesView.as_view(), name="my-responses"),
-    path("responses/continue/<str:token>/", respond.ContinueView.as_view(), name="continue"),
+    path("calls/<slug:slug>/respond/", responding.RespondStartView.as_view(), name="respond-start"),
+    path(
+        "calls/<slug:slug>/late/<str:token>/", responding.LateStartView.as_view(), name="late-start"
+    ),
+    path("responses/", responding.MyResponsesView.as_view(), name="my-responses"),
+    path("responses/continue/<str:token>/", responding.ContinueView.as_view(), name="continue"),
     path(
         "responses/<uuid:public_id>/details/",
-        respond.ResponseDetailsView.as_view(),
+        responding.ResponseDetailsView.as_view(),
         name="response-details",
     ),
     path(
         "responses/<uuid:public_id>/page/<int:number>/",
-        respond.ResponseSectionView.as_view(),
+        responding.ResponseSectionView.as_view(),
         name="response-section",
     ),
     path(
         "responses/<uuid:public_id>/saved/",
-        respond.ResponseSavedView.as_view(),
+        responding.ResponseSavedView.as_view(),
         name="response-saved",
     ),
     path(
         "responses/<uuid:public_id>/check/",
-        respond.ResponseCheckView.as_view(),
+        responding.ResponseCheckView.as_view(),
         name="response-check",
     ),
     path(
         "responses/<uuid:public_id>/receipt/",
-        respond.ResponseReceiptView.as_view(),
+        responding.ResponseReceiptView.as_view(),
         name="response-receipt",
     ),
     path(
         "responses/<uuid:public_id>/withdraw/",
-        respond.ResponseWithdrawView.as_view(),
+        responding.ResponseWithdrawView.as_view(),
         name="response-withdraw",
     ),
     path(
         "responses/<uuid:public_id>/files/<int:pk>/",
-        respond.AttachmentDownloadView.as_view(),
+        responding.AttachmentDownloadView.as_view(),
         name="attachment-download",
     ),
     path(
         "responses/<uuid:public_id>/files/<int:pk>/remove/",
-        respond.AttachmentRemoveView.as_view(),
+        responding.AttachmentRemoveView.as_view(),
         name="attachment-remove",
     ),
 ]
 
 # The secretariat's pages (calls they run). Kept together in one block.
-_sec, _resp, _imp = secretariat, secretariat_responses, secretariat_imports
+_sec, _resp, _imp = calls, responses, imports
 urlpatterns += [
     path("manage/calls/", _sec.ManagedCallListView.as_view(), name="manage-call-list"),
     path("manage/calls/new/", _sec.CallCreateView.as_view(), name="manage-call-create"),

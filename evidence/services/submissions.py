@@ -249,6 +249,16 @@ def _answers_for_email(submission: Submission) -> list[tuple[str, str]]:
     return rows
 
 
+def submission_may_withdraw(*, submission: Submission) -> bool:
+    """Whether the respondent is offered to take the response back: it was sent online
+    (not entered for them on paper) and the call is still open."""
+    return (
+        submission.status == SubmissionStatus.SUBMITTED
+        and submission.call.is_accepting_responses
+        and submission.channel == SubmissionChannel.ONLINE
+    )
+
+
 @transaction.atomic
 def submission_withdraw(*, actor, submission: Submission) -> Submission:
     """Take a submitted response back, while the call is still open."""

@@ -58,7 +58,7 @@ def test_secretariat_search_matches_the_trigram_index(call):
     answers them with a BitmapOr of that one index (plan in docs/benchmarks.md)."""
     from django.db import connection
 
-    from evidence.selectors_secretariat import submissions_for_secretariat
+    from evidence.selectors import submissions_for_secretariat
 
     sql = str(submissions_for_secretariat(call=call, q="patel").query)
     with connection.cursor() as cursor:
@@ -77,7 +77,7 @@ def test_dashboard_who_and_where_counts_read_only_indexed_columns(call):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from evidence.selectors_secretariat import call_dashboard_counts
+    from evidence.selectors import call_dashboard_counts
 
     SubmissionFactory(call=call, submitted=True)
     with CaptureQueriesContext(connection) as queries:

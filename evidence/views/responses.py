@@ -12,27 +12,28 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from evidence.enums import CALL_MANUAL_TRANSITIONS, CallStatus
-from evidence.forms_secretariat import (
+from evidence.forms import (
     LateLinkForm,
     OnBehalfAnswersForm,
     OnBehalfDetailsForm,
     SubmissionFilterForm,
 )
 from evidence.models import Attachment, LateSubmissionLink, Question
-from evidence.selectors import submission_attachments
-from evidence.selectors_secretariat import (
+from evidence.selectors import (
     call_dashboard_counts,
     late_links_for_call,
+    submission_attachments,
     submission_for_secretariat,
+    submission_summary,
     submissions_for_secretariat,
 )
 from evidence.services.late_links import late_link_revoke, late_link_send
 from evidence.services.on_behalf import submission_enter_with_consent
 from evidence.templatetags.evidence_tags import when_words
-from evidence.views.respond import _answers_summary, attachment_file_response
+from evidence.views.downloads import attachment_file_response
 from levelup.views import form_error_from
 
-from .secretariat import PAGE_SIZE, CallManageMixin
+from .calls import PAGE_SIZE, CallManageMixin
 
 
 class CallDashboardView(CallManageMixin, TemplateView):
@@ -81,7 +82,9 @@ class SubmissionDetailView(CallManageMixin, TemplateView):
         context["submission"] = submission
         # One query for the files: the summary and the list of files share it.
         context["attachments"] = submission_attachments(submission=submission)
-        context["summary"] = _answers_summary(submission, attachments=context["attachments"])
+        context["summary"] = submission_summary(
+            submission=submission, attachments=context["attachments"]
+        )
         return context
 
 

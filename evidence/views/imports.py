@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, TemplateView
 
 from evidence.enums import ImportStatus
-from evidence.forms_secretariat import ImportMappingForm, ImportUploadForm
+from evidence.forms import ImportMappingForm, ImportUploadForm
 from evidence.models import ImportJob
-from evidence.selectors_secretariat import import_jobs_for_call
+from evidence.selectors import import_jobs_for_call
 from evidence.services.imports import (
     import_map,
     import_sample,
@@ -18,7 +18,7 @@ from evidence.services.imports import (
 )
 from levelup.views import form_error_from
 
-from .secretariat import CallManageMixin
+from .calls import CallManageMixin
 
 
 class ImportUploadView(CallManageMixin, FormView):

@@ -15,11 +15,9 @@ from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from evidence.enums import CALL_MANUAL_TRANSITIONS, CallStatus
-from evidence.forms import SectionAnswersForm
-from evidence.forms_secretariat import CallForm, QuestionForm, SectionForm
+from evidence.forms import CallForm, QuestionForm, SectionAnswersForm, SectionForm
 from evidence.models import Question, Section
-from evidence.selectors import calls_for_user, sections_with_questions
-from evidence.selectors_secretariat import bodies_run_by, calls_run_by
+from evidence.selectors import bodies_run_by, calls_for_user, calls_run_by, sections_with_questions
 from evidence.services import (
     call_create,
     call_transition,

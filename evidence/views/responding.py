@@ -7,7 +7,7 @@ browser opened with its private link (remembered in the session).
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,19 +15,29 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from evidence.answers import answer_display
-from evidence.enums import QuestionKind, SubmissionChannel, SubmissionStatus
+from evidence.access import (
+    continue_url,
+    link_sent_to,
+    remember_link_sent,
+    remember_response,
+    responses_opened_here,
+    started_here,
+)
+from evidence.enums import QuestionKind, SubmissionStatus
 from evidence.forms import RespondentDetailsForm, SectionAnswersForm, question_field_name
-from evidence.models import Attachment, Submission
 from evidence.selectors import (
+    attachments_by_question,
     calls_for_user,
+    required_files_missing,
     sections_with_questions,
     submission_answers_by_question,
     submission_attachments,
+    submission_by_continue_token,
     submission_draft_for_visitor,
     submission_for_respondent,
     submission_late_link_get,
     submission_problems,
+    submission_summary,
     submissions_for_respondent,
 )
 from evidence.services import (
@@ -37,70 +47,14 @@ from evidence.services import (
     submission_answers_save,
     submission_continue_link_send,
     submission_details_save,
+    submission_may_withdraw,
     submission_start,
     submission_submit,
     submission_withdraw,
 )
 from evidence.services.late_links import late_link_start
 from evidence.services.submissions import DETAIL_FIELDS
-
-SESSION_RESPONSES = "evidence_responses"
-SESSION_TOKENS = "evidence_tokens"
-SESSION_LINK_SENT = "evidence_link_sent"
-
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "txt": "text/plain; charset=utf-8",
-}
-
-
-def _remember(request, submission: Submission, token: str | None = None) -> None:
-    allowed = request.session.get(SESSION_RESPONSES, [])
-    if str(submission.public_id) not in allowed:
-        request.session[SESSION_RESPONSES] = [*allowed, str(submission.public_id)]
-    if token:
-        tokens = request.session.get(SESSION_TOKENS, {})
-        tokens[str(submission.public_id)] = token
-        request.session[SESSION_TOKENS] = tokens
-
-
-def _continue_url(request, submission: Submission) -> str | None:
-    token = request.session.get(SESSION_TOKENS, {}).get(str(submission.public_id))
-    if not token:
-        return None
-    return request.build_absolute_uri(reverse("evidence:continue", kwargs={"token": token}))
-
-
-def _files_by_question(attachments: list[Attachment]) -> dict[int | None, list[Attachment]]:
-    files: dict[int | None, list[Attachment]] = {}
-    for attachment in attachments:
-        files.setdefault(attachment.question_id, []).append(attachment)
-    return files
-
-
-def _answers_summary(submission: Submission, sections=None, attachments=None):
-    """The response's sections with each question's answer as words, and attachments."""
-    if sections is None:
-        sections = sections_with_questions(call=submission.call)
-    if attachments is None:
-        attachments = submission_attachments(submission=submission)
-    answers = submission_answers_by_question(submission=submission)
-    files = _files_by_question(attachments)
-    rows = []
-    for number, section in enumerate(sections, start=1):
-        items = []
-        for question in section.questions.all():
-            items.append(
-                {
-                    "question": question,
-                    "answer": answer_display(question, answers.get(question.pk)),
-                    "files": files.get(question.pk, []),
-                }
-            )
-        rows.append({"section": section, "number": number, "items": items})
-    return rows
+from evidence.views.downloads import attachment_file_response
 
 
 class CallClosedMixin:
@@ -112,7 +66,7 @@ class CallClosedMixin:
             {
                 "call": self.call,
                 "submission": getattr(self, "submission", None),
-                "summary": _answers_summary(self.submission)
+                "summary": submission_summary(submission=self.submission)
                 if getattr(self, "submission", None)
                 else [],
             },
@@ -138,7 +92,7 @@ class RespondStartView(CallClosedMixin, View):
     def post(self, request, *args, **kwargs):
         draft = submission_draft_for_visitor(
             user=request.user,
-            allowed_public_ids=request.session.get(SESSION_RESPONSES, []),
+            allowed_public_ids=responses_opened_here(request),
             call=self.call,
         )
         if draft is not None and self.call.is_accepting_responses:
@@ -150,7 +104,7 @@ class RespondStartView(CallClosedMixin, View):
             submission, token = submission_start(actor=request.user, call=self.call)
         except ValidationError:
             return self.closed_response(request)
-        _remember(request, submission, token)
+        remember_response(request, submission, token)
         return redirect("evidence:response-details", public_id=submission.public_id)
 
 
@@ -170,33 +124,22 @@ class LateStartView(CallClosedMixin, View):
                 request, "evidence/respond/link_invalid.html", {"call": link.call}, status=410
             )
         if continue_token is None:
-            if not _started_here(request, submission):
+            if not started_here(request, submission):
                 return render(
                     request, "evidence/respond/link_used.html", {"call": link.call}, status=403
                 )
             return redirect("evidence:response-check", public_id=submission.public_id)
-        _remember(request, submission, continue_token)
+        remember_response(request, submission, continue_token)
         return redirect("evidence:response-details", public_id=submission.public_id)
-
-
-def _started_here(request, submission: Submission) -> bool:
-    """The response is this account's, or this browser opened it before."""
-    if request.user.is_authenticated and submission.user_id == request.user.pk:
-        return True
-    return str(submission.public_id) in request.session.get(SESSION_RESPONSES, [])
 
 
 class ContinueView(View):
     # Public page: the private "continue your response" link; the token is the permission.
     def get(self, request, token: str):
-        submission = (
-            Submission.objects.filter(continue_token_hash=continue_token_hash(token))
-            .exclude(continue_token_hash="")
-            .first()
-        )
+        submission = submission_by_continue_token(token_hash=continue_token_hash(token))
         if submission is None:
             return render(request, "evidence/respond/link_invalid.html", status=404)
-        _remember(request, submission, token)
+        remember_response(request, submission, token)
         if submission.status != SubmissionStatus.DRAFT:
             return redirect("evidence:response-receipt", public_id=submission.public_id)
         return redirect("evidence:response-check", public_id=submission.public_id)
@@ -210,7 +153,7 @@ class RespondentSubmissionMixin(CallClosedMixin):
     def dispatch(self, request, *args, **kwargs):
         self.submission = submission_for_respondent(
             user=request.user,
-            allowed_public_ids=request.session.get(SESSION_RESPONSES, []),
+            allowed_public_ids=responses_opened_here(request),
             public_id=kwargs["public_id"],
         )
         if self.submission is None:
@@ -234,7 +177,7 @@ class RespondentSubmissionMixin(CallClosedMixin):
             call=self.call,
             submission=self.submission,
             sections=self.sections(),
-            continue_url=_continue_url(self.request, self.submission),
+            continue_url=continue_url(self.request, self.submission),
         )
         return context
 
@@ -299,16 +242,13 @@ class ResponseDetailsView(RespondentSubmissionMixin, TemplateView):
         """Anonymous respondents get their private link by email, once per address."""
         if self.request.user.is_authenticated:
             return
-        url = _continue_url(self.request, self.submission)
-        sent = self.request.session.get(SESSION_LINK_SENT, {})
-        key = str(self.submission.public_id)
-        if url and sent.get(key) != email:
+        url = continue_url(self.request, self.submission)
+        if url and link_sent_to(self.request, self.submission) != email:
             self.submission.refresh_from_db()
             submission_continue_link_send(
                 actor=self.request.user, submission=self.submission, continue_url=url
             )
-            sent[key] = email
-            self.request.session[SESSION_LINK_SENT] = sent
+            remember_link_sent(self.request, self.submission, email)
             messages.success(
                 self.request,
                 _("Your draft is saved. We have emailed a private link to %(email)s.")
@@ -344,7 +284,7 @@ class ResponseSectionView(RespondentSubmissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         number = self.kwargs["number"]
-        files = _files_by_question(submission_attachments(submission=self.submission))
+        files = attachments_by_question(submission_attachments(submission=self.submission))
         form = context["form"]
         context.update(
             section=self.section(),
@@ -391,15 +331,12 @@ class ResponseSectionView(RespondentSubmissionMixin, TemplateView):
                 form.add_error(question_field_name(question), exc)
                 valid = False
         if valid and form.strict:
-            have_files = set(self.submission.attachments.values_list("question_id", flat=True))
-            for question in questions:
-                missing = question.kind == QuestionKind.FILE and question.pk not in have_files
-                if missing and question.required:
-                    form.add_error(
-                        question_field_name(question),
-                        _("Attach a file, or save and come back later."),
-                    )
-                    valid = False
+            for question in required_files_missing(submission=self.submission, questions=questions):
+                form.add_error(
+                    question_field_name(question),
+                    _("Attach a file, or save and come back later."),
+                )
+                valid = False
         if not valid:
             return self.render_to_response(self.get_context_data(form=form))
         if action == "upload":
@@ -428,7 +365,9 @@ class ResponseCheckView(RespondentSubmissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["summary"] = _answers_summary(self.submission, self.sections())
+        context["summary"] = submission_summary(
+            submission=self.submission, sections=self.sections()
+        )
         context.setdefault("problems", [])
         return context
 
@@ -457,12 +396,10 @@ class ResponseReceiptView(RespondentSubmissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["summary"] = _answers_summary(self.submission, self.sections())
-        context["may_withdraw"] = (
-            self.submission.status == SubmissionStatus.SUBMITTED
-            and self.call.is_accepting_responses
-            and self.submission.channel == SubmissionChannel.ONLINE
+        context["summary"] = submission_summary(
+            submission=self.submission, sections=self.sections()
         )
+        context["may_withdraw"] = submission_may_withdraw(submission=self.submission)
         return context
 
 
@@ -497,17 +434,6 @@ class AttachmentDownloadView(RespondentSubmissionMixin, View):
     def get(self, request, *args, **kwargs):
         attachment = get_object_or_404(self.submission.attachments, pk=kwargs["pk"])
         return attachment_file_response(attachment)
-
-
-def attachment_file_response(attachment: Attachment) -> FileResponse:
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=CONTENT_TYPES[attachment.kind],
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 class AttachmentRemoveView(RespondentSubmissionMixin, View):

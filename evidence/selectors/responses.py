@@ -1,4 +1,5 @@
-"""Reads for the secretariat's pages. Callers have checked `evidence.manage_call` on the call."""
+"""Reads for the secretariat's response list, response page, late links and dashboard.
+Callers have checked `evidence.manage_call` on the call."""
 
 from dataclasses import dataclass
 
@@ -8,27 +9,17 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from evidence.enums import (
+    RespondingAs,
+    SubmissionStatus,
+)
+from evidence.models import (
+    CallForEvidence,
+    LateSubmissionLink,
+    Submission,
+)
 from levelup.enums import OrganisationType
-from levelup.models import Body, Place, User
-
-from .enums import RespondingAs, SubmissionStatus
-from .models import CallForEvidence, ImportJob, LateSubmissionLink, Submission
-from .selectors import calls_managed_by
-
-
-def calls_run_by(*, user: User) -> QuerySet[CallForEvidence]:
-    """The calls a person runs ("Calls you run"), each with its count of sent responses."""
-    return calls_managed_by(user=user).annotate(
-        sent_count=Count("submissions", filter=Q(submissions__number__isnull=False))
-    )
-
-
-def bodies_run_by(*, user: User) -> QuerySet[Body]:
-    """The bodies a person may create calls for: their own, or every body for an admin."""
-    bodies = Body.objects.order_by("name")
-    if user.is_site_admin:
-        return bodies
-    return bodies.filter(pk__in=user.secretariat_body_ids)
+from levelup.models import Place
 
 
 def submissions_for_secretariat(
@@ -91,10 +82,6 @@ def late_links_for_call(*, call: CallForEvidence) -> list[LateSubmissionLink]:
         .prefetch_related("submissions")
         .order_by("-created_at")[:200]
     )
-
-
-def import_jobs_for_call(*, call: CallForEvidence) -> QuerySet[ImportJob]:
-    return ImportJob.objects.filter(call=call).select_related("created_by").order_by("-created_at")
 
 
 @dataclass(frozen=True)

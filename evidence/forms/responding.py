@@ -1,25 +1,17 @@
-from crispy_forms.helper import FormHelper
+"""Forms a respondent fills in: their details and each section's answers."""
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from evidence.answers import answer_problems, choice_options
+from evidence.enums import PublicationPreference, QuestionKind, RespondingAs
 from levelup.enums import BusinessSize, OrganisationType
 from levelup.models import Place
 
-from .answers import answer_problems, choice_options
-from .enums import PublicationPreference, QuestionKind, RespondingAs
-
-
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    return helper
-
-
-def _optional(label) -> str:
-    return _("%(label)s (optional)") % {"label": label}
+from .base import form_helper, optional_label
 
 
 class RespondentDetailsForm(forms.Form):
@@ -70,7 +62,7 @@ class RespondentDetailsForm(forms.Form):
         error_messages={"invalid_choice": _("Choose one of the sizes.")},
     )
     place = forms.ModelChoiceField(
-        label=_optional(_("Place")),
+        label=optional_label(_("Place")),
         queryset=Place.objects.order_by("name"),
         required=False,
         empty_label=_("Not listed, or prefer not to say"),
@@ -94,7 +86,7 @@ class RespondentDetailsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["respondent_name"].widget.attrs["autocomplete"] = "name"
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean(self):
         data = super().clean()
@@ -124,10 +116,10 @@ class SectionAnswersForm(forms.Form):
         self.strict = strict
         for question in self.questions:
             self.fields[question_field_name(question)] = self._field(question)
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def _field(self, question) -> forms.Field:
-        label = question.text if question.required else _optional(question.text)
+        label = question.text if question.required else optional_label(question.text)
         hint = question.help_text
         if question.kind == QuestionKind.LONG_TEXT:
             if question.limit:

@@ -1,96 +1,28 @@
-"""Reads that decide what a user may see of calls and evidence."""
+"""Reads for respondents: their responses, drafts, what stops a draft being sent."""
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from evidence.answers import answer_display, answer_problems
+from evidence.enums import (
+    QuestionKind,
+    SubmissionChannel,
+    SubmissionStatus,
+)
+from evidence.models import (
+    Answer,
+    Attachment,
+    CallForEvidence,
+    LateSubmissionLink,
+    Question,
+    Section,
+    Submission,
+)
 from levelup.models import User
 
-from .answers import answer_problems
-from .enums import CallStatus, QuestionKind, SubmissionChannel, SubmissionStatus
-from .models import Answer, Attachment, CallForEvidence, Question, Section, Submission
-
-
-def calls_open(*, now: datetime | None = None) -> QuerySet[CallForEvidence]:
-    """Calls taking evidence right now, judged by the clock, not only by the stored status."""
-    now = now or timezone.now()
-    return (
-        CallForEvidence.objects.filter(
-            status__in=[CallStatus.SCHEDULED, CallStatus.OPEN],
-            opens_at__lte=now,
-            closes_at__gt=now,
-        )
-        .select_related("body")
-        .order_by("closes_at", "title")
-    )
-
-
-def calls_upcoming(*, now: datetime | None = None) -> QuerySet[CallForEvidence]:
-    now = now or timezone.now()
-    return (
-        CallForEvidence.objects.filter(
-            status__in=[CallStatus.SCHEDULED, CallStatus.OPEN], opens_at__gt=now
-        )
-        .select_related("body")
-        .order_by("opens_at", "title")
-    )
-
-
-def calls_closed(*, now: datetime | None = None) -> QuerySet[CallForEvidence]:
-    """Calls no longer taking evidence: closed by the clock or moved on by the secretariat."""
-    now = now or timezone.now()
-    return (
-        CallForEvidence.objects.filter(
-            Q(status__in=[CallStatus.SCHEDULED, CallStatus.OPEN], closes_at__lte=now)
-            | Q(
-                status__in=[
-                    CallStatus.CLOSED,
-                    CallStatus.ANALYSING,
-                    CallStatus.PUBLISHED,
-                    CallStatus.ARCHIVED,
-                ]
-            )
-        )
-        .select_related("body")
-        .order_by("-closes_at", "title")
-    )
-
-
-def calls_for_user(*, user: User) -> QuerySet[CallForEvidence]:
-    """Every call the person may see: public ones, plus those of their bodies and reviews."""
-    visible = ~Q(status=CallStatus.DRAFT)
-    if user.is_authenticated:
-        if user.is_site_admin:
-            return CallForEvidence.objects.select_related("body")
-        visible |= Q(body_id__in=user.secretariat_body_ids) | Q(pk__in=user.reviewer_call_ids)
-    return CallForEvidence.objects.filter(visible).select_related("body")
-
-
-def calls_managed_by(*, user: User) -> QuerySet[CallForEvidence]:
-    """The calls the person may set up and run: their bodies' calls (all, for an admin)."""
-    if not user.is_authenticated:
-        return CallForEvidence.objects.none()
-    calls = CallForEvidence.objects.select_related("body").order_by("-created_at")
-    if user.is_site_admin:
-        return calls
-    return calls.filter(body_id__in=user.secretariat_body_ids)
-
-
-def sections_with_questions(*, call: CallForEvidence) -> list[Section]:
-    """The call's sections in order, each with its questions (two queries)."""
-    questions = Question.objects.order_by("position", "pk")
-    sections = list(
-        Section.objects.filter(call=call)
-        .order_by("position", "pk")
-        .prefetch_related(Prefetch("questions", queryset=questions))
-    )
-    for section in sections:
-        for question in section.questions.all():
-            question.call = call
-    return [section for section in sections]
+from .calls import sections_with_questions
 
 
 def submissions_for_respondent(*, user: User) -> QuerySet[Submission]:
@@ -197,10 +129,70 @@ def submission_attachments(*, submission: Submission) -> list[Attachment]:
 
 
 def submission_late_link_get(*, token_hash: str):
-    from .models import LateSubmissionLink
-
     return (
         LateSubmissionLink.objects.select_related("call__body")
         .filter(token_hash=token_hash)
+        .first()
+    )
+
+
+def attachments_by_question(
+    attachments: list[Attachment],
+) -> dict[int | None, list[Attachment]]:
+    """The attachments grouped by the question they answer (None: the response as a whole)."""
+    files: dict[int | None, list[Attachment]] = {}
+    for attachment in attachments:
+        files.setdefault(attachment.question_id, []).append(attachment)
+    return files
+
+
+def submission_summary(
+    *,
+    submission: Submission,
+    sections: list[Section] | None = None,
+    attachments: list[Attachment] | None = None,
+) -> list[dict]:
+    """The response's sections with each question's answer as words, and attachments.
+
+    Pass `sections` or `attachments` when the page has read them already.
+    """
+    if sections is None:
+        sections = sections_with_questions(call=submission.call)
+    if attachments is None:
+        attachments = submission_attachments(submission=submission)
+    answers = submission_answers_by_question(submission=submission)
+    files = attachments_by_question(attachments)
+    rows = []
+    for number, section in enumerate(sections, start=1):
+        items = []
+        for question in section.questions.all():
+            items.append(
+                {
+                    "question": question,
+                    "answer": answer_display(question, answers.get(question.pk)),
+                    "files": files.get(question.pk, []),
+                }
+            )
+        rows.append({"section": section, "number": number, "items": items})
+    return rows
+
+
+def required_files_missing(*, submission: Submission, questions: list[Question]) -> list[Question]:
+    """The required file questions among `questions` the response has no file for yet."""
+    have_files = set(submission.attachments.values_list("question_id", flat=True))
+    return [
+        question
+        for question in questions
+        if question.kind == QuestionKind.FILE
+        and question.required
+        and question.pk not in have_files
+    ]
+
+
+def submission_by_continue_token(*, token_hash: str) -> Submission | None:
+    """The response whose private "continue" link has this token (the token is the access)."""
+    return (
+        Submission.objects.filter(continue_token_hash=token_hash)
+        .exclude(continue_token_hash="")
         .first()
     )
