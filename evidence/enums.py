@@ -89,3 +89,59 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("Importing")
     DONE = "done", _("Imported")
     FAILED = "failed", _("Failed: nothing was imported")
+
+
+class ReviewState(models.TextChoices):
+    """One reviewer's review of one response."""
+
+    ASSIGNED = "assigned", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    REVIEWED = "reviewed", _("Reviewed")
+
+
+class SubmissionReviewState(models.TextChoices):
+    """A response's place in review, across its reviewers."""
+
+    NEW = "new", _("New")
+    IN_REVIEW = "in_review", _("In review")
+    REVIEWED = "reviewed", _("Reviewed")
+
+
+class OthersScoresVisibility(models.TextChoices):
+    NEVER = "never", _("Never")
+    AFTER_OWN = "after_own", _("After their own review is in")
+    ALWAYS = "always", _("Always")
+
+
+class ScoreAggregate(models.TextChoices):
+    WEIGHTED_MEAN = "weighted_mean", _("Weighted mean")
+    MEDIAN = "median", _("Median")
+
+
+class ReviewFlag(models.TextChoices):
+    PERSONAL_DATA = "personal_data", _("Personal data")
+    OFFENSIVE = "offensive", _("Offensive")
+    LEGAL_RISK = "legal_risk", _("Legal risk")
+    OUT_OF_SCOPE = "out_of_scope", _("Out of scope")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+class CodingSource(models.TextChoices):
+    MANUAL = "manual", _("Chosen by a person")
+    SUGGESTION = "suggestion", _("Accepted suggestion")
+    CAMPAIGN = "campaign", _("Coded through its campaign group")
+    BULK = "bulk", _("Coded in bulk")
+
+
+class SuggestionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class RecommendationAudience(models.TextChoices):
+    BUSINESS = "business", _("Business")
+    LOCAL_GOVERNMENT = "local_government", _("Local government")
+    NATIONAL_GOVERNMENT = "national_government", _("National government")
+    PARTNERSHIPS = "partnerships", _("Partnerships")
+    OTHER = "other", _("Other")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evidence import rules as perms
-from evidence.enums import CallStatus, QuestionKind
+from evidence.enums import CallStatus, QuestionKind, ScoreAggregate
 from levelup.models import Body, TimeStampedModel
 
 CLOCK_STATUSES = (CallStatus.SCHEDULED, CallStatus.OPEN)
@@ -66,6 +66,19 @@ class CallForEvidence(TimeStampedModel):
         choices=CallStatus.choices,
         default=CallStatus.DRAFT,
         db_index=True,
+    )
+    score_aggregate = models.CharField(
+        _("a review's total is the"),
+        max_length=20,
+        choices=ScoreAggregate.choices,
+        default=ScoreAggregate.WEIGHTED_MEAN,
+        db_default=ScoreAggregate.WEIGHTED_MEAN,
+    )
+    campaign_threshold = models.FloatField(
+        _("campaign similarity threshold"),
+        default=0.8,
+        db_default=0.8,
+        help_text=_("Responses at least this similar (0 to 1) are grouped as one campaign."),
     )
 
     class Meta:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
@@ -19,6 +20,7 @@ from evidence.enums import (
     PublicationPreference,
     RespondingAs,
     SubmissionChannel,
+    SubmissionReviewState,
     SubmissionStatus,
 )
 from evidence.storage import attachment_path, private_storage
@@ -135,6 +137,26 @@ class Submission(TimeStampedModel):
         blank=True,
         related_name="submissions",
     )
+    # Review: where the response stands across its reviewers, kept by the review services.
+    review_state = models.CharField(
+        _("review state"),
+        max_length=20,
+        choices=SubmissionReviewState.choices,
+        default=SubmissionReviewState.NEW,
+        # Bulk loads (COPY) that name their columns get the same default from the database.
+        db_default=SubmissionReviewState.NEW,
+    )
+    campaign_group = models.ForeignKey(
+        "evidence.CampaignGroup",
+        verbose_name=_("campaign group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    # Full-text search over answers and attachments' text (English stemming), kept by the
+    # services that change them; identity is searched separately (anonymised review).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-submitted_at", "-created_at"]
@@ -158,6 +180,8 @@ class Submission(TimeStampedModel):
                 OpClass(Upper("reference"), name="gin_trgm_ops"),
                 name="submission_search_trgm",
             ),
+            GinIndex(fields=["search_vector"], name="submission_search_vector"),
+            models.Index(fields=["call", "review_state"], name="submission_call_review_state"),
         ]
         constraints = [
             models.CheckConstraint(
