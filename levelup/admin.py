@@ -3,7 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry, Body, Organisation, OutboundEmail, Place, RoleGrant, User
+from .jobs import job_retry
+from .models import AuditEntry, Body, Job, Organisation, OutboundEmail, Place, RoleGrant, User
 from .services import role_grant, role_revoke
 
 
@@ -123,3 +124,44 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
     @admin.display(description=_("to"))
     def recipients(self, obj: OutboundEmail) -> str:
         return ", ".join(obj.to)
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnlyAdmin):
+    """Background work and its state; failed jobs can be tried again."""
+
+    list_display = ["created_at", "kind", "status", "attempts", "progress", "finished_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["kind", "error"]
+    readonly_fields = [
+        "kind",
+        "content_type",
+        "object_id",
+        "params",
+        "status",
+        "attempts",
+        "max_attempts",
+        "queued_at",
+        "started_at",
+        "heartbeat_at",
+        "finished_at",
+        "progress_done",
+        "progress_total",
+        "error",
+        "result",
+        "created_by",
+        "created_at",
+    ]
+    actions = ["retry"]
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj: Job) -> str:
+        return f"{obj.progress_done} / {obj.progress_total}" if obj.progress_total else ""
+
+    @admin.action(description=_("Try the selected failed jobs again"))
+    def retry(self, request, queryset):
+        for job in queryset:
+            try:
+                job_retry(actor=request.user, job=job)
+            except ValidationError as exc:
+                self.message_user(request, f"{job}: {'; '.join(exc.messages)}", messages.ERROR)

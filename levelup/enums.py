@@ -44,3 +44,12 @@ class EmailStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed, will retry")
     ABANDONED = "abandoned", _("Failed, gave up")
+
+
+class JobStatus(models.TextChoices):
+    """Background work, recorded in PostgreSQL first; see levelup/jobs.py."""
+
+    QUEUED = "queued", _("Waiting to run")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rules.contrib.models import RulesModel
 
 from . import rules as perms
-from .enums import BusinessSize, EmailStatus, OrganisationType, Role
+from .enums import BusinessSize, EmailStatus, JobStatus, OrganisationType, Role
 
 
 class TimeStampedModel(RulesModel):
@@ -352,3 +352,117 @@ class OutboundEmail(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:levelup_outboundemail_change", args=[self.pk])
+
+
+class Job(TimeStampedModel):
+    """One piece of background work, recorded here before it is sent to the broker.
+
+    The row, not the broker's message, is the truth: `queued` → `running` (with a heartbeat)
+    → `done`, or `failed` with a message a person can read. `levelup/jobs.py` writes it; the
+    beat task `levelup.jobs_sweep` sends again what was lost on the way (broker down, worker
+    killed), so nothing stays queued or running for ever.
+    """
+
+    kind = models.CharField(
+        _("kind"),
+        max_length=100,
+        help_text=_("The Celery task that does it, e.g. evidence.import."),
+    )
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    max_attempts = models.PositiveSmallIntegerField(_("most attempts"), default=3)
+    queued_at = models.DateTimeField(
+        _("due"),
+        default=timezone.now,
+        help_text=_("When it was queued, or when its next attempt is due after a failure."),
+    )
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    progress_done = models.PositiveIntegerField(_("done so far"), default=0)
+    progress_total = models.PositiveIntegerField(_("to do"), null=True, blank=True)
+    error = models.TextField(_("why it failed"), blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        indexes = [
+            # The sweeper's two questions: what is queued since when, what is running.
+            models.Index(
+                fields=["status", "queued_at"],
+                name="job_unfinished_idx",
+                condition=Q(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]),
+            ),
+            # "The latest job of this kind on this object" (an import's progress page).
+            models.Index(fields=["content_type", "object_id", "kind"], name="job_target_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="job_status_known",
+                condition=Q(status__in=JobStatus.values),
+            ),
+            models.CheckConstraint(
+                name="job_attempts_within_max",
+                condition=Q(max_attempts__gte=1) & Q(attempts__lte=models.F("max_attempts")),
+            ),
+            models.CheckConstraint(
+                name="job_running_has_start",
+                condition=~Q(status=JobStatus.RUNNING)
+                | Q(started_at__isnull=False, heartbeat_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="job_finished_has_time",
+                condition=~Q(status__in=[JobStatus.DONE, JobStatus.FAILED])
+                | Q(finished_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="job_failed_has_reason",
+                condition=~Q(status=JobStatus.FAILED) | ~Q(error=""),
+            ),
+            models.CheckConstraint(
+                name="job_progress_within_total",
+                condition=Q(progress_total__isnull=True)
+                | Q(progress_done__lte=models.F("progress_total")),
+            ),
+            models.CheckConstraint(
+                name="job_target_whole",
+                condition=Q(content_type__isnull=True, object_id__isnull=True)
+                | Q(content_type__isnull=False, object_id__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:levelup_job_change", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, int(100 * self.progress_done / self.progress_total))

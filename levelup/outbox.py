@@ -4,13 +4,13 @@ Services call `outbox_queue` inside their transaction. The row is rendered there
 and a Celery task is queued on commit, so a rolled-back action sends nothing. The task calls
 `outbound_email_send`, which holds the row lock while it talks to SMTP: two workers cannot
 send the same row, and a sent row is never sent again. A failure leaves the row `failed`
-with a time for the next attempt; the beat task `outbox_retry_due` picks those up.
+with a time for the next attempt; the beat task `outbox_retry_due` picks those up, and
+queued rows whose task never reached the broker (it was down at commit).
 """
 
 import logging
 import smtplib
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .enums import EmailStatus
+from .jobs import dispatch_on_commit
 from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,8 @@ def outbox_queue(*, template: str, to: list[str], context: dict | None = None) -
     )
     from .tasks import outbound_email_send_task
 
-    transaction.on_commit(partial(outbound_email_send_task.delay, email_id=email.pk))
+    # A broker that is down is logged, not raised: the row is swept up later.
+    dispatch_on_commit(outbound_email_send_task, email_id=email.pk)
     return email
 
 

@@ -112,3 +112,46 @@ def celery_worker_thread(transactional_db):
         app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10
     ) as worker:
         yield worker
+
+
+@pytest.fixture
+def own_redis():
+    """A Redis server of this test's own, on a free port, that the test may stop and start."""
+    from tests.faults import RedisServer
+
+    server = RedisServer().start()
+    yield server
+    if server.process is not None:
+        server.stop()
+
+
+@pytest.fixture
+def fault_workers(tmp_path):
+    """Start Celery worker processes (`start(broker_url=...)`); all are stopped at the end."""
+    from tests.faults import CeleryWorker
+
+    started: list[CeleryWorker] = []
+
+    class _Workers:
+        def start(self, *, broker_url: str, include: str = "") -> CeleryWorker:
+            worker = CeleryWorker(broker_url=broker_url, include=include, log_dir=tmp_path)
+            started.append(worker)
+            return worker.start()
+
+    yield _Workers()
+    for worker in started:
+        worker.stop()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback, stopped at first: the test calls `start()`."""
+    from tests.faults import SmtpServer
+
+    server = SmtpServer()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()

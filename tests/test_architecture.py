@@ -2,6 +2,8 @@
 
 1. Imports flow one way: levelup (core) <- evidence <- partnerships.
 2. Only levelup/outbox.py sends email; everything else queues it with `outbox_queue`.
+3. Only levelup/jobs.py sends tasks to the broker; everything else uses `dispatch_on_commit`
+   (or `job_enqueue`), which never turns a broker outage into an error page.
 """
 
 import ast
@@ -25,6 +27,8 @@ COMPOSITION_ROOT = {"levelup/urls.py"}
 OUTBOX = "levelup/outbox.py"
 SENDING_FUNCTIONS = {"send_mail", "send_mass_mail", "mail_admins", "mail_managers"}
 MESSAGE_CLASSES = {"EmailMessage", "EmailMultiAlternatives"}
+DISPATCHER = "levelup/jobs.py"
+SENDING_METHODS = {"delay", "apply_async", "send_task"}
 
 
 def _python_files(app: str) -> list[Path]:
@@ -72,6 +76,41 @@ def direct_email_offences(source: str, filename: str) -> list[str]:
             if name in MESSAGE_CLASSES:
                 offences.append(f"{filename}:{node.lineno} builds {name}(...)")
     return offences
+
+
+def direct_dispatch_offences(source: str, filename: str) -> list[str]:
+    """`x.delay(...)`, `x.apply_async(...)`, `app.send_task(...)`, called or passed along."""
+    return [
+        f"{filename}:{node.lineno} uses {ast.unparse(node)}"
+        for node in ast.walk(ast.parse(source, filename=filename))
+        if isinstance(node, ast.Attribute) and node.attr in SENDING_METHODS
+    ]
+
+
+def test_only_the_dispatcher_sends_tasks_to_the_broker():
+    offences = []
+    for app in APPS:
+        for path in _python_files(app):
+            relative = path.relative_to(ROOT).as_posix()
+            if relative != DISPATCHER:
+                offences.extend(direct_dispatch_offences(path.read_text(), relative))
+
+    assert offences == [], "send tasks with levelup.jobs.dispatch_on_commit:\n" + "\n".join(
+        offences
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("t.delay(job_id=1)\n", ["x.py:1 uses t.delay"]),
+        ("on_commit(partial(t.delay, x=1))\n", ["x.py:1 uses t.delay"]),
+        ("t.apply_async(kwargs={})\n", ["x.py:1 uses t.apply_async"]),
+        ("dispatch_on_commit(t, job_id=1)\n", []),
+    ],
+)
+def test_direct_dispatch_offences_finds_sends(source, expected):
+    assert direct_dispatch_offences(source, "x.py") == expected
 
 
 def test_apps_import_only_in_the_allowed_direction():

@@ -15,6 +15,7 @@ from evidence.enums import AttachmentStatus, QuestionKind
 from evidence.files import extract_text, sniff_kind
 from evidence.models import Attachment, Question, Submission
 from levelup.audit import audit_record
+from levelup.jobs import dispatch_on_commit
 
 from .submissions import _locked_draft
 
@@ -97,7 +98,7 @@ def attachment_add(*, actor, submission: Submission, upload, question: Question 
     )
     from evidence.tasks import attachment_extract_text_task
 
-    transaction.on_commit(partial(attachment_extract_text_task.delay, attachment_id=attachment.pk))
+    dispatch_on_commit(attachment_extract_text_task, attachment_id=attachment.pk)
     return attachment
 
 

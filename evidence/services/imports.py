@@ -16,7 +16,6 @@ import io
 import threading
 from collections.abc import Iterator
 from datetime import date, datetime, time
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -38,6 +37,7 @@ from evidence.enums import (
 from evidence.models import CallForEvidence, ImportJob, Question, Submission
 from levelup.audit import audit_record
 from levelup.enums import BusinessSize, OrganisationType
+from levelup.jobs import dispatch_on_commit
 from levelup.models import Place, User
 
 from .on_behalf import submission_enter_with_consent
@@ -494,7 +494,7 @@ def import_start(*, actor: User, job: ImportJob) -> ImportJob:
     job.processed_rows = 0
     job.save(update_fields=["status", "processed_rows", "updated_at"])
     audit_record(actor=actor, action="evidence.import.start", target=job)
-    transaction.on_commit(partial(import_run_task.delay, job_id=job.pk))
+    dispatch_on_commit(import_run_task, job_id=job.pk)
     return job
 
 

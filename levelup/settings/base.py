@@ -184,11 +184,34 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged when it has finished, and given back to the queue when the process
+# running it dies, so a killed worker loses nothing; tasks are idempotent (see levelup/jobs.py).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "levelup"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Time limits for tasks that set none; each job kind sets its own (`@job_task`).
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # An unacknowledged message is given to another worker after this long, so it must be
+    # longer than the longest hard time limit (tests/levelup/test_jobs.py checks it).
+    "visibility_timeout": 2 * 60 * 60,
+    # Fail fast when Redis is unreachable: the request logs it and the sweeper sends later.
+    "socket_connect_timeout": 3,
+}
+# Background jobs (levelup.Job): attempts before "failed", the delay before a retry (doubled
+# each time), and how long a queued job waits before the sweeper sends it again.
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
+JOBS_RETRY_DELAY_SECONDS = env.int("JOBS_RETRY_DELAY_SECONDS", default=60)
+JOBS_QUEUED_STALE_SECONDS = env.int("JOBS_QUEUED_STALE_SECONDS", default=180)
 CELERY_BEAT_SCHEDULE = {
+    # Background jobs lost on the way (broker down, worker killed) are sent again.
+    "jobs-sweep": {
+        "task": "levelup.jobs_sweep",
+        "schedule": 60.0,
+    },
     "outbox-retry-due": {
         "task": "levelup.outbox_retry_due",
         "schedule": 60.0,

@@ -386,8 +386,7 @@ def test_confirmation_email_goes_through_the_outbox_after_commit(
         assert mailoutbox == []
 
     assert len(callbacks) == 1
-    assert callbacks[0].func == outbound_email_send_task.delay
-    assert callbacks[0].keywords == {"email_id": row.pk}
+    assert callbacks[0].args == (outbound_email_send_task, {"email_id": row.pk})
     outbound_email_send(email_id=row.pk)
     [message] = mailoutbox
     assert message.to == ["pat@example.org"]

@@ -1,5 +1,6 @@
 from .core import (
     BodyFactory,
+    JobFactory,
     OrganisationFactory,
     OutboundEmailFactory,
     PlaceFactory,
@@ -23,6 +24,7 @@ __all__ = [
     "AnswerFactory",
     "BodyFactory",
     "CallForEvidenceFactory",
+    "JobFactory",
     "OrganisationFactory",
     "OutboundEmailFactory",
     "PartnershipFactory",

@@ -1,8 +1,9 @@
 import factory
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
-from levelup.enums import EmailStatus, OrganisationType, Role
-from levelup.models import Body, Organisation, OutboundEmail, Place, RoleGrant, User
+from levelup.enums import EmailStatus, JobStatus, OrganisationType, Role
+from levelup.models import Body, Job, Organisation, OutboundEmail, Place, RoleGrant, User
 
 PASSWORD = "correct horse battery staple"
 
@@ -72,3 +73,27 @@ class OutboundEmailFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = OutboundEmail
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    """A job row written straight to the table (no message is sent)."""
+
+    kind = "tests.gated"
+    status = JobStatus.QUEUED
+
+    class Meta:
+        model = Job
+
+    class Params:
+        running = factory.Trait(
+            status=JobStatus.RUNNING,
+            attempts=1,
+            started_at=factory.LazyFunction(timezone.now),
+            heartbeat_at=factory.LazyFunction(timezone.now),
+        )
+        failed = factory.Trait(
+            status=JobStatus.FAILED,
+            attempts=3,
+            error="It stopped because of an unexpected error (OSError: disk full).",
+            finished_at=factory.LazyFunction(timezone.now),
+        )

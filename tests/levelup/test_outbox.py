@@ -1,11 +1,9 @@
 """The outbox against a real SMTP server (aiosmtpd) on loopback, and a real Celery worker."""
 
-import socket
 import time
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from levelup.enums import EmailStatus
@@ -13,50 +11,6 @@ from levelup.models import OutboundEmail
 from levelup.outbox import outbound_email_send, outbox_due_ids, outbox_queue, retry_delay
 from levelup.tasks import outbox_retry_due_task
 from tests.factories import OutboundEmailFactory
-
-
-class RecordingHandler:
-    def __init__(self):
-        self.messages: list[tuple[list[str], str]] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((list(envelope.rcpt_tos), envelope.content.decode()))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class SmtpServer:
-    """A real SMTP server that a test can stop (refusing connections) and start again."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.handler = RecordingHandler()
-        self.controller = None
-
-    def start(self):
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller:
-            self.controller.stop()
-            self.controller = None
-
-
-@pytest.fixture
-def smtp_server(settings):
-    server = SmtpServer(_free_port())
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = server.port
-    settings.EMAIL_TIMEOUT = 5
-    yield server
-    server.stop()
 
 
 def _wait_for(predicate, timeout: float = 20.0):
