@@ -12,536 +12,1111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0005_submission_search_trgm'),
-        ('levelup', '0002_postgres_extensions'),
+        ("evidence", "0005_submission_search_trgm"),
+        ("levelup", "0002_postgres_extensions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Coding',
+            name="Coding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('source', models.CharField(choices=[('manual', 'Chosen by a person'), ('suggestion', 'Accepted suggestion'), ('campaign', 'Coded through its campaign group'), ('bulk', 'Coded in bulk')], default='manual', max_length=20, verbose_name='source')),
-                ('removed_at', models.DateTimeField(blank=True, null=True, verbose_name='removed at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("manual", "Chosen by a person"),
+                            ("suggestion", "Accepted suggestion"),
+                            ("campaign", "Coded through its campaign group"),
+                            ("bulk", "Coded in bulk"),
+                        ],
+                        default="manual",
+                        max_length=20,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "removed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="removed at"),
+                ),
             ],
             bases=(rules.contrib.models.RulesModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Criterion',
+            name="Criterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('weight', models.DecimalField(decimal_places=2, default=1, max_digits=5, validators=[django.core.validators.MinValueValidator(0)], verbose_name='weight')),
-                ('levels', models.JSONField(blank=True, default=list, verbose_name='scale points')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('removed_at', models.DateTimeField(blank=True, null=True, verbose_name='removed at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "weight",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=1,
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="weight",
+                    ),
+                ),
+                ("levels", models.JSONField(blank=True, default=list, verbose_name="scale points")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                (
+                    "removed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="removed at"),
+                ),
             ],
             options={
-                'verbose_name_plural': 'criteria',
-                'ordering': ['call', 'position', 'pk'],
+                "verbose_name_plural": "criteria",
+                "ordering": ["call", "position", "pk"],
             },
             bases=(rules.contrib.models.RulesModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Excerpt',
+            name="Excerpt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('number', models.PositiveIntegerField(verbose_name='number')),
-                ('start', models.PositiveIntegerField(verbose_name='start')),
-                ('end', models.PositiveIntegerField(verbose_name='end')),
-                ('text', models.TextField(verbose_name='quoted text')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("number", models.PositiveIntegerField(verbose_name="number")),
+                ("start", models.PositiveIntegerField(verbose_name="start")),
+                ("end", models.PositiveIntegerField(verbose_name="end")),
+                ("text", models.TextField(verbose_name="quoted text")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
             ],
             options={
-                'ordering': ['submission', 'number'],
+                "ordering": ["submission", "number"],
             },
             bases=(rules.contrib.models.RulesModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
             ],
             options={
-                'ordering': ['call', 'position', 'pk'],
+                "ordering": ["call", "position", "pk"],
             },
             bases=(rules.contrib.models.RulesModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='FindingExcerpt',
+            name="FindingExcerpt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('quoted', models.BooleanField(default=False, verbose_name='quoted in the report')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("quoted", models.BooleanField(default=False, verbose_name="quoted in the report")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
             ],
             options={
-                'ordering': ['finding', 'position', 'pk'],
+                "ordering": ["finding", "position", "pk"],
             },
             bases=(rules.contrib.models.RulesModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Recommendation',
+            name="Recommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('text', models.TextField(verbose_name='recommendation')),
-                ('audience', models.CharField(choices=[('business', 'Business'), ('local_government', 'Local government'), ('national_government', 'National government'), ('partnerships', 'Partnerships'), ('other', 'Other')], max_length=30, verbose_name='audience')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                ("text", models.TextField(verbose_name="recommendation")),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("business", "Business"),
+                            ("local_government", "Local government"),
+                            ("national_government", "National government"),
+                            ("partnerships", "Partnerships"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="audience",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['call', 'position', 'pk'],
+                "ordering": ["call", "position", "pk"],
             },
             bases=(rules.contrib.models.RulesModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('state', models.CharField(choices=[('assigned', 'Not started'), ('in_progress', 'In progress'), ('reviewed', 'Reviewed')], default='assigned', max_length=20, verbose_name='state')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='due on')),
-                ('confidence', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='confidence')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('flags', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('personal_data', 'Personal data'), ('offensive', 'Offensive'), ('legal_risk', 'Legal risk'), ('out_of_scope', 'Out of scope'), ('duplicate', 'Duplicate')], max_length=20), blank=True, default=list, size=None, verbose_name='flags')),
-                ('total', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='total')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed at')),
-                ('version', models.PositiveIntegerField(default=1)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("reviewed", "Reviewed"),
+                        ],
+                        default="assigned",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="due on")),
+                (
+                    "confidence",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                        verbose_name="confidence",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "flags",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("personal_data", "Personal data"),
+                                ("offensive", "Offensive"),
+                                ("legal_risk", "Legal risk"),
+                                ("out_of_scope", "Out of scope"),
+                                ("duplicate", "Duplicate"),
+                            ],
+                            max_length=20,
+                        ),
+                        blank=True,
+                        default=list,
+                        size=None,
+                        verbose_name="flags",
+                    ),
+                ),
+                (
+                    "total",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=5, null=True, verbose_name="total"
+                    ),
+                ),
+                (
+                    "reviewed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="reviewed at"),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
             ],
             options={
-                'ordering': ['call', 'submission', 'pk'],
+                "ordering": ["call", "submission", "pk"],
             },
             bases=(rules.contrib.models.RulesModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='ReviewerConflict',
+            name="ReviewerConflict",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('organisation_name', models.CharField(max_length=300, verbose_name='organisation')),
-                ('name_key', models.CharField(editable=False, max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "organisation_name",
+                    models.CharField(max_length=300, verbose_name="organisation"),
+                ),
+                ("name_key", models.CharField(editable=False, max_length=300)),
             ],
             bases=(rules.contrib.models.RulesModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='ReviewerInvitation',
+            name="ReviewerInvitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('email', models.EmailField(max_length=254, verbose_name='email address')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('expires_at', models.DateTimeField(verbose_name='expires at')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted at')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("email", models.EmailField(max_length=254, verbose_name="email address")),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("expires_at", models.DateTimeField(verbose_name="expires at")),
+                (
+                    "accepted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="accepted at"),
+                ),
+                (
+                    "withdrawn_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="withdrawn at"),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
             bases=(rules.contrib.models.RulesModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='ReviewPhase',
+            name="ReviewPhase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('is_active', models.BooleanField(default=False, verbose_name='active')),
-                ('may_score', models.BooleanField(default=True, verbose_name='reviewers may score')),
-                ('may_code', models.BooleanField(default=True, verbose_name='reviewers may code with themes and mark excerpts')),
-                ('others_scores', models.CharField(choices=[('never', 'Never'), ('after_own', 'After their own review is in'), ('always', 'Always')], default='after_own', max_length=20, verbose_name="reviewers see other reviewers' scores")),
-                ('may_see_identity', models.BooleanField(default=True, help_text='Ignored when the call runs anonymised review: then reviewers never do.', verbose_name='reviewers see who responded')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='reviews due on')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                ("is_active", models.BooleanField(default=False, verbose_name="active")),
+                (
+                    "may_score",
+                    models.BooleanField(default=True, verbose_name="reviewers may score"),
+                ),
+                (
+                    "may_code",
+                    models.BooleanField(
+                        default=True,
+                        verbose_name="reviewers may code with themes and mark excerpts",
+                    ),
+                ),
+                (
+                    "others_scores",
+                    models.CharField(
+                        choices=[
+                            ("never", "Never"),
+                            ("after_own", "After their own review is in"),
+                            ("always", "Always"),
+                        ],
+                        default="after_own",
+                        max_length=20,
+                        verbose_name="reviewers see other reviewers' scores",
+                    ),
+                ),
+                (
+                    "may_see_identity",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Ignored when the call runs anonymised review: then reviewers never do.",
+                        verbose_name="reviewers see who responded",
+                    ),
+                ),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="reviews due on")),
             ],
             options={
-                'ordering': ['call', 'position', 'pk'],
+                "ordering": ["call", "position", "pk"],
             },
             bases=(rules.contrib.models.RulesModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Score',
+            name="Score",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('value', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='score')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "value",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="score",
+                    ),
+                ),
             ],
             bases=(rules.contrib.models.RulesModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
             ],
             options={
-                'ordering': ['call', 'position', 'name'],
+                "ordering": ["call", "position", "name"],
             },
             bases=(rules.contrib.models.RulesModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='ThemeSuggestion',
+            name="ThemeSuggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('score', models.FloatField(verbose_name='strength')),
-                ('words', models.JSONField(default=list, verbose_name='words that made the suggestion')),
-                ('status', models.CharField(choices=[('pending', 'Waiting'), ('accepted', 'Accepted'), ('rejected', 'Rejected')], default='pending', max_length=20, verbose_name='status')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("score", models.FloatField(verbose_name="strength")),
+                (
+                    "words",
+                    models.JSONField(default=list, verbose_name="words that made the suggestion"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
+                ),
             ],
             bases=(rules.contrib.models.RulesModelMixin, models.Model),
         ),
         migrations.AddField(
-            model_name='callforevidence',
-            name='campaign_threshold',
-            field=models.FloatField(db_default=0.8, default=0.8, help_text='Responses at least this similar (0 to 1) are grouped as one campaign.', verbose_name='campaign similarity threshold'),
+            model_name="callforevidence",
+            name="campaign_threshold",
+            field=models.FloatField(
+                db_default=0.8,
+                default=0.8,
+                help_text="Responses at least this similar (0 to 1) are grouped as one campaign.",
+                verbose_name="campaign similarity threshold",
+            ),
         ),
         migrations.AddField(
-            model_name='callforevidence',
-            name='score_aggregate',
-            field=models.CharField(choices=[('weighted_mean', 'Weighted mean'), ('median', 'Median')], db_default='weighted_mean', default='weighted_mean', max_length=20, verbose_name="a review's total is the"),
+            model_name="callforevidence",
+            name="score_aggregate",
+            field=models.CharField(
+                choices=[("weighted_mean", "Weighted mean"), ("median", "Median")],
+                db_default="weighted_mean",
+                default="weighted_mean",
+                max_length=20,
+                verbose_name="a review's total is the",
+            ),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='review_state',
-            field=models.CharField(choices=[('new', 'New'), ('in_review', 'In review'), ('reviewed', 'Reviewed')], db_default='new', default='new', max_length=20, verbose_name='review state'),
+            model_name="submission",
+            name="review_state",
+            field=models.CharField(
+                choices=[("new", "New"), ("in_review", "In review"), ("reviewed", "Reviewed")],
+                db_default="new",
+                default="new",
+                max_length=20,
+                verbose_name="review state",
+            ),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='search_vector',
+            model_name="submission",
+            name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
         migrations.CreateModel(
-            name='CampaignGroup',
+            name="CampaignGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('label', models.CharField(blank=True, max_length=200, verbose_name='label')),
-                ('similarity', models.FloatField(default=0.8, verbose_name='similarity threshold')),
-                ('size', models.PositiveIntegerField(default=0, verbose_name='responses')),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='campaign_groups', to='evidence.callforevidence')),
-                ('representative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='represented_groups', to='evidence.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("label", models.CharField(blank=True, max_length=200, verbose_name="label")),
+                ("similarity", models.FloatField(default=0.8, verbose_name="similarity threshold")),
+                ("size", models.PositiveIntegerField(default=0, verbose_name="responses")),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="campaign_groups",
+                        to="evidence.callforevidence",
+                    ),
+                ),
+                (
+                    "representative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="represented_groups",
+                        to="evidence.submission",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
             bases=(rules.contrib.models.RulesModelMixin, models.Model),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='campaign_group',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='members', to='evidence.campaigngroup', verbose_name='campaign group'),
+            model_name="submission",
+            name="campaign_group",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="members",
+                to="evidence.campaigngroup",
+                verbose_name="campaign group",
+            ),
         ),
         migrations.AddIndex(
-            model_name='submission',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='submission_search_vector'),
+            model_name="submission",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_vector"], name="submission_search_vector"
+            ),
         ),
         migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['call', 'review_state'], name='submission_call_review_state'),
+            model_name="submission",
+            index=models.Index(
+                fields=["call", "review_state"], name="submission_call_review_state"
+            ),
         ),
         migrations.AddField(
-            model_name='coding',
-            name='call',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codings', to='evidence.callforevidence'),
+            model_name="coding",
+            name="call",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="codings",
+                to="evidence.callforevidence",
+            ),
         ),
         migrations.AddField(
-            model_name='coding',
-            name='coded_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="coding",
+            name="coded_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='coding',
-            name='removed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="coding",
+            name="removed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='coding',
-            name='submission',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codings', to='evidence.submission'),
+            model_name="coding",
+            name="submission",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="codings",
+                to="evidence.submission",
+            ),
         ),
         migrations.AddField(
-            model_name='criterion',
-            name='call',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='evidence.callforevidence'),
+            model_name="criterion",
+            name="call",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="criteria",
+                to="evidence.callforevidence",
+            ),
         ),
         migrations.AddField(
-            model_name='excerpt',
-            name='answer',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='excerpts', to='evidence.answer'),
+            model_name="excerpt",
+            name="answer",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="excerpts",
+                to="evidence.answer",
+            ),
         ),
         migrations.AddField(
-            model_name='excerpt',
-            name='attachment',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='excerpts', to='evidence.attachment'),
+            model_name="excerpt",
+            name="attachment",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="excerpts",
+                to="evidence.attachment",
+            ),
         ),
         migrations.AddField(
-            model_name='excerpt',
-            name='call',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='excerpts', to='evidence.callforevidence'),
+            model_name="excerpt",
+            name="call",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="excerpts",
+                to="evidence.callforevidence",
+            ),
         ),
         migrations.AddField(
-            model_name='excerpt',
-            name='created_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="excerpt",
+            name="created_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='excerpt',
-            name='submission',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='excerpts', to='evidence.submission'),
+            model_name="excerpt",
+            name="submission",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="excerpts",
+                to="evidence.submission",
+            ),
         ),
         migrations.AddField(
-            model_name='finding',
-            name='call',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='evidence.callforevidence'),
+            model_name="finding",
+            name="call",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="findings",
+                to="evidence.callforevidence",
+            ),
         ),
         migrations.AddField(
-            model_name='findingexcerpt',
-            name='added_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="findingexcerpt",
+            name="added_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='findingexcerpt',
-            name='excerpt',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='finding_links', to='evidence.excerpt'),
+            model_name="findingexcerpt",
+            name="excerpt",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="finding_links",
+                to="evidence.excerpt",
+            ),
         ),
         migrations.AddField(
-            model_name='findingexcerpt',
-            name='finding',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='finding_excerpts', to='evidence.finding'),
+            model_name="findingexcerpt",
+            name="finding",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="finding_excerpts",
+                to="evidence.finding",
+            ),
         ),
         migrations.AddField(
-            model_name='finding',
-            name='excerpts',
-            field=models.ManyToManyField(blank=True, related_name='findings', through='evidence.FindingExcerpt', to='evidence.excerpt'),
+            model_name="finding",
+            name="excerpts",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="findings",
+                through="evidence.FindingExcerpt",
+                to="evidence.excerpt",
+            ),
         ),
         migrations.AddField(
-            model_name='recommendation',
-            name='addressed_to',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='recommendations', to='levelup.organisation', verbose_name='addressed to'),
+            model_name="recommendation",
+            name="addressed_to",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="recommendations",
+                to="levelup.organisation",
+                verbose_name="addressed to",
+            ),
         ),
         migrations.AddField(
-            model_name='recommendation',
-            name='call',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='evidence.callforevidence'),
+            model_name="recommendation",
+            name="call",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="recommendations",
+                to="evidence.callforevidence",
+            ),
         ),
         migrations.AddField(
-            model_name='recommendation',
-            name='findings',
-            field=models.ManyToManyField(blank=True, related_name='recommendations', to='evidence.finding'),
+            model_name="recommendation",
+            name="findings",
+            field=models.ManyToManyField(
+                blank=True, related_name="recommendations", to="evidence.finding"
+            ),
         ),
         migrations.AddField(
-            model_name='review',
-            name='assigned_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="review",
+            name="assigned_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='review',
-            name='call',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='evidence.callforevidence'),
+            model_name="review",
+            name="call",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reviews",
+                to="evidence.callforevidence",
+            ),
         ),
         migrations.AddField(
-            model_name='review',
-            name='reviewer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to=settings.AUTH_USER_MODEL),
+            model_name="review",
+            name="reviewer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reviews",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='review',
-            name='submission',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='evidence.submission'),
+            model_name="review",
+            name="submission",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reviews",
+                to="evidence.submission",
+            ),
         ),
         migrations.AddField(
-            model_name='reviewerconflict',
-            name='call',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviewer_conflicts', to='evidence.callforevidence'),
+            model_name="reviewerconflict",
+            name="call",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reviewer_conflicts",
+                to="evidence.callforevidence",
+            ),
         ),
         migrations.AddField(
-            model_name='reviewerconflict',
-            name='declared_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="reviewerconflict",
+            name="declared_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='reviewerconflict',
-            name='reviewer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_conflicts', to=settings.AUTH_USER_MODEL),
+            model_name="reviewerconflict",
+            name="reviewer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="review_conflicts",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='reviewerinvitation',
-            name='accepted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="reviewerinvitation",
+            name="accepted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='reviewerinvitation',
-            name='call',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviewer_invitations', to='evidence.callforevidence'),
+            model_name="reviewerinvitation",
+            name="call",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reviewer_invitations",
+                to="evidence.callforevidence",
+            ),
         ),
         migrations.AddField(
-            model_name='reviewerinvitation',
-            name='invited_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="reviewerinvitation",
+            name="invited_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='reviewphase',
-            name='call',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_phases', to='evidence.callforevidence'),
+            model_name="reviewphase",
+            name="call",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="review_phases",
+                to="evidence.callforevidence",
+            ),
         ),
         migrations.AddField(
-            model_name='score',
-            name='criterion',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='evidence.criterion'),
+            model_name="score",
+            name="criterion",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="scores",
+                to="evidence.criterion",
+            ),
         ),
         migrations.AddField(
-            model_name='score',
-            name='review',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='evidence.review'),
+            model_name="score",
+            name="review",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="scores",
+                to="evidence.review",
+            ),
         ),
         migrations.AddField(
-            model_name='theme',
-            name='call',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='themes', to='evidence.callforevidence'),
+            model_name="theme",
+            name="call",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="themes",
+                to="evidence.callforevidence",
+            ),
         ),
         migrations.AddField(
-            model_name='theme',
-            name='merged_into',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_from', to='evidence.theme'),
+            model_name="theme",
+            name="merged_into",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="merged_from",
+                to="evidence.theme",
+            ),
         ),
         migrations.AddField(
-            model_name='theme',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='evidence.theme'),
+            model_name="theme",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="children",
+                to="evidence.theme",
+            ),
         ),
         migrations.AddField(
-            model_name='finding',
-            name='themes',
-            field=models.ManyToManyField(blank=True, related_name='findings', to='evidence.theme'),
+            model_name="finding",
+            name="themes",
+            field=models.ManyToManyField(blank=True, related_name="findings", to="evidence.theme"),
         ),
         migrations.AddField(
-            model_name='excerpt',
-            name='theme',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='excerpts', to='evidence.theme'),
+            model_name="excerpt",
+            name="theme",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="excerpts",
+                to="evidence.theme",
+            ),
         ),
         migrations.AddField(
-            model_name='coding',
-            name='theme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='codings', to='evidence.theme'),
+            model_name="coding",
+            name="theme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="codings",
+                to="evidence.theme",
+            ),
         ),
         migrations.AddField(
-            model_name='themesuggestion',
-            name='call',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='theme_suggestions', to='evidence.callforevidence'),
+            model_name="themesuggestion",
+            name="call",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="theme_suggestions",
+                to="evidence.callforevidence",
+            ),
         ),
         migrations.AddField(
-            model_name='themesuggestion',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="themesuggestion",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='themesuggestion',
-            name='submission',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='theme_suggestions', to='evidence.submission'),
+            model_name="themesuggestion",
+            name="submission",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="theme_suggestions",
+                to="evidence.submission",
+            ),
         ),
         migrations.AddField(
-            model_name='themesuggestion',
-            name='theme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suggestions', to='evidence.theme'),
+            model_name="themesuggestion",
+            name="theme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="suggestions",
+                to="evidence.theme",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gte', 0)), name='criterion_weight_not_negative'),
+            model_name="criterion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weight__gte", 0)), name="criterion_weight_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='findingexcerpt',
-            constraint=models.UniqueConstraint(fields=('finding', 'excerpt'), name='finding_excerpt_unique'),
+            model_name="findingexcerpt",
+            constraint=models.UniqueConstraint(
+                fields=("finding", "excerpt"), name="finding_excerpt_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['reviewer', 'call', 'state'], name='review_queue'),
+            model_name="review",
+            index=models.Index(fields=["reviewer", "call", "state"], name="review_queue"),
         ),
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['call', 'state'], name='review_call_state'),
+            model_name="review",
+            index=models.Index(fields=["call", "state"], name="review_call_state"),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(fields=('submission', 'reviewer'), name='review_one_per_reviewer_and_response', violation_error_message='This reviewer is already assigned this response.'),
+            model_name="review",
+            constraint=models.UniqueConstraint(
+                fields=("submission", "reviewer"),
+                name="review_one_per_reviewer_and_response",
+                violation_error_message="This reviewer is already assigned this response.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'reviewed'), _negated=True), ('reviewed_at__isnull', False), _connector='OR'), name='review_reviewed_has_time'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "reviewed"), _negated=True),
+                    ("reviewed_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="review_reviewed_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewerconflict',
-            constraint=models.UniqueConstraint(fields=('call', 'reviewer', 'name_key'), name='reviewer_conflict_unique'),
+            model_name="reviewerconflict",
+            constraint=models.UniqueConstraint(
+                fields=("call", "reviewer", "name_key"), name="reviewer_conflict_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewphase',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('call',), name='review_phase_one_active_per_call', violation_error_message='Only one review phase can be active at a time.'),
+            model_name="reviewphase",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_active", True)),
+                fields=("call",),
+                name="review_phase_one_active_per_call",
+                violation_error_message="Only one review phase can be active at a time.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.UniqueConstraint(fields=('review', 'criterion'), name='score_one_per_criterion'),
+            model_name="score",
+            constraint=models.UniqueConstraint(
+                fields=("review", "criterion"), name="score_one_per_criterion"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gte', 1), ('value__lte', 5)), name='score_in_scale'),
+            model_name="score",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__gte", 1), ("value__lte", 5)), name="score_in_scale"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='theme',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='theme_not_own_parent'),
+            model_name="theme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("pk")), _negated=True),
+                name="theme_not_own_parent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='theme',
-            constraint=models.UniqueConstraint(condition=models.Q(('merged_into__isnull', True)), fields=('call', 'parent', 'name'), name='theme_name_unique_per_level', nulls_distinct=False, violation_error_message='There is already a theme with this name here.'),
+            model_name="theme",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("merged_into__isnull", True)),
+                fields=("call", "parent", "name"),
+                name="theme_name_unique_per_level",
+                nulls_distinct=False,
+                violation_error_message="There is already a theme with this name here.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='excerpt',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('answer__isnull', False), ('attachment__isnull', True)), models.Q(('answer__isnull', True), ('attachment__isnull', False)), _connector='OR'), name='excerpt_one_source'),
+            model_name="excerpt",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("answer__isnull", False), ("attachment__isnull", True)),
+                    models.Q(("answer__isnull", True), ("attachment__isnull", False)),
+                    _connector="OR",
+                ),
+                name="excerpt_one_source",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='excerpt',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='excerpt_span_not_empty'),
+            model_name="excerpt",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gt", models.F("start"))), name="excerpt_span_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='excerpt',
-            constraint=models.UniqueConstraint(fields=('submission', 'number'), name='excerpt_number_unique_per_response'),
+            model_name="excerpt",
+            constraint=models.UniqueConstraint(
+                fields=("submission", "number"), name="excerpt_number_unique_per_response"
+            ),
         ),
         migrations.AddIndex(
-            model_name='coding',
-            index=models.Index(condition=models.Q(('removed_at__isnull', True)), fields=['theme', 'submission'], name='coding_theme_current'),
+            model_name="coding",
+            index=models.Index(
+                condition=models.Q(("removed_at__isnull", True)),
+                fields=["theme", "submission"],
+                name="coding_theme_current",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='coding',
-            constraint=models.UniqueConstraint(condition=models.Q(('removed_at__isnull', True)), fields=('submission', 'theme'), name='coding_one_current_per_theme'),
+            model_name="coding",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("removed_at__isnull", True)),
+                fields=("submission", "theme"),
+                name="coding_one_current_per_theme",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='themesuggestion',
-            constraint=models.UniqueConstraint(fields=('submission', 'theme'), name='theme_suggestion_one_per_theme'),
+            model_name="themesuggestion",
+            constraint=models.UniqueConstraint(
+                fields=("submission", "theme"), name="theme_suggestion_one_per_theme"
+            ),
         ),
     ]
