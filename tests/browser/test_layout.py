@@ -51,9 +51,7 @@ def test_call_tabs_fold_at_320px_and_wide_tables_say_they_scroll(
     page.screenshot(path=RESULTS_DIR / "layout-call-tabs-320.png", full_page=True)
 
 
-def test_details_page_reveals_organisation_questions_only_for_organisations(
-    page, visit, submit
-):
+def test_details_page_reveals_organisation_questions_only_for_organisations(page, visit, submit):
     call = CallForEvidenceFactory(open=True, title="Skills in coastal towns")
     SectionFactory(call=call, title="Your experience")
     visit(f"/calls/{call.slug}/")
