@@ -1,5 +1,6 @@
 """Forms a respondent fills in: their details and each section's answers."""
 
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -87,6 +88,26 @@ class RespondentDetailsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["respondent_name"].widget.attrs["autocomplete"] = "name"
         self.helper = form_helper()
+        # The organisation's questions are for people responding for one: with JavaScript
+        # (static/js/conditional-reveal.js) they appear once "on behalf of an organisation"
+        # is chosen; without it every question shows and `clean` ignores them for individuals.
+        self.helper.layout = Layout(
+            "respondent_name",
+            "respondent_email",
+            "responding_as",
+            Div(
+                "organisation_name",
+                "organisation_type",
+                "organisation_size",
+                css_id="organisation-details",
+                css_class="conditional-reveal border-start border-4 ps-3 mb-3",
+                data_reveal_when="responding_as",
+                data_reveal_value=RespondingAs.ORGANISATION.value,
+            ),
+            "place",
+            "publication_preference",
+            "consent",
+        )
 
     def clean(self):
         data = super().clean()

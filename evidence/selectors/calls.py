@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from evidence.enums import (
     CallStatus,
+    SubmissionStatus,
 )
 from evidence.models import CallForEvidence, Question, Section
 from levelup.models import Body, User
@@ -78,9 +79,10 @@ def calls_managed_by(*, user: User) -> QuerySet[CallForEvidence]:
 
 
 def calls_run_by(*, user: User) -> QuerySet[CallForEvidence]:
-    """The calls a person runs ("Calls you run"), each with its count of sent responses."""
+    """The calls a person runs ("Calls you run"), each with its count of sent responses:
+    sent and not withdrawn, the same figure the call's dashboard shows as "Sent"."""
     return calls_managed_by(user=user).annotate(
-        sent_count=Count("submissions", filter=Q(submissions__number__isnull=False))
+        sent_count=Count("submissions", filter=Q(submissions__status=SubmissionStatus.SUBMITTED))
     )
 
 

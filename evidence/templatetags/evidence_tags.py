@@ -5,30 +5,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from levelup.dates import when_words as levelup_when_words
+
 register = template.Library()
-
-
-def _clock(moment: datetime) -> str:
-    """5pm, 9:30am, midday, midnight – the GOV.UK style for times."""
-    if moment.hour == 12 and moment.minute == 0:
-        return _("midday")
-    if moment.hour == 0 and moment.minute == 0:
-        return _("midnight")
-    hour = moment.hour % 12 or 12
-    suffix = "am" if moment.hour < 12 else "pm"
-    return f"{hour}:{moment.minute:02d}{suffix}" if moment.minute else f"{hour}{suffix}"
 
 
 @register.filter
 def when_words(moment: datetime | None) -> str:
     """'5pm on 12 September 2026', in UK time."""
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment)
-    return _("%(time)s on %(date)s") % {
-        "time": _clock(local),
-        "date": f"{local.day} {local:%B %Y}",
-    }
+    return levelup_when_words(moment)
 
 
 def _span(seconds: float) -> str:

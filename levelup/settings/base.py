@@ -109,6 +109,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# One date and time format site-wide (levelup/formats/en_GB): "12 September 2026".
+FORMAT_MODULE_PATH = ["levelup.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -13,6 +13,7 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from levelup.models import User
 from partnerships.enums import AgreementKind, MatchStatus, MemberRole
@@ -65,7 +66,12 @@ def attention_for_user(*, user: User, partnership: Partnership) -> list[Attentio
     if counts["overdue"]:
         items.append(
             AttentionItem(
-                text=_("You have %(count)s overdue action(s).") % {"count": counts["overdue"]},
+                text=ngettext(
+                    "You have %(count)s overdue action.",
+                    "You have %(count)s overdue actions.",
+                    counts["overdue"],
+                )
+                % {"count": counts["overdue"]},
                 url=my_actions_url,
                 is_urgent=True,
             )
@@ -73,7 +79,11 @@ def attention_for_user(*, user: User, partnership: Partnership) -> list[Attentio
     if counts["soon"]:
         items.append(
             AttentionItem(
-                text=_("You have %(count)s action(s) due in the next 7 days.")
+                text=ngettext(
+                    "You have %(count)s action due in the next 7 days.",
+                    "You have %(count)s actions due in the next 7 days.",
+                    counts["soon"],
+                )
                 % {"count": counts["soon"]},
                 url=my_actions_url,
             )
@@ -87,7 +97,11 @@ def attention_for_user(*, user: User, partnership: Partnership) -> list[Attentio
         if overdue_all:
             items.append(
                 AttentionItem(
-                    text=_("%(count)s action(s) in this partnership are overdue.")
+                    text=ngettext(
+                        "%(count)s action in this partnership is overdue.",
+                        "%(count)s actions in this partnership are overdue.",
+                        overdue_all,
+                    )
                     % {"count": overdue_all},
                     url=reverse("partnerships:engagement-list", kwargs={"slug": partnership.slug}),
                     is_urgent=True,

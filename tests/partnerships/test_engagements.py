@@ -288,8 +288,8 @@ def test_home_shows_overdue_actions_first(client, member, partnership):
     response = client.get(reverse("partnerships:partnership-home", args=[partnership.slug]))
 
     assert [(i.text, i.is_urgent) for i in response.context["attention"]] == [
-        ("You have 1 overdue action(s).", True),
-        ("You have 1 action(s) due in the next 7 days.", False),
+        ("You have 1 overdue action.", True),
+        ("You have 1 action due in the next 7 days.", False),
     ]
 
 

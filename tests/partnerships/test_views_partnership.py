@@ -272,7 +272,9 @@ def test_partnership_home_queries_constant(
         response = client.get(reverse("partnerships:partnership-home", args=[partnership.slug]))
 
     assert len(response.context["members"]) == rows
-    assert response.context["attention"][0].text == f"You have {rows} overdue action(s)."
+    assert response.context["attention"][0].text == (
+        "You have 1 overdue action." if rows == 1 else f"You have {rows} overdue actions."
+    )
 
 
 @pytest.mark.parametrize(
