@@ -3,6 +3,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
@@ -89,7 +90,46 @@ class AccountView(PermissionRequiredMixin, TemplateView):
         return context
 
 
-# Shared by the apps' views: how a service's ValidationError reaches the person.
+# Shared by the apps' views: who may open a private page.
+class PrivatePageMixin(PermissionRequiredMixin):
+    """A page for signed-in people with a permission, often about one object.
+
+    Anonymous people are sent to sign in. When the page is about one object (`object_name`
+    names it, e.g. "call"), `object_from_selector()` finds it among what the person may see
+    and raises Http404 when it is outside (so guessing URLs reveals nothing); the object is
+    then `self.<object_name>` and in the template context. A person without
+    `permission_required` (checked on that object) gets a 403.
+    """
+
+    raise_exception = True
+    object_name = ""
+
+    def object_from_selector(self):
+        """The page's object, from a selector; Http404 when the person may not see it."""
+        raise NotImplementedError(f"{type(self).__name__} names an object but cannot find it")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if self.object_name:
+            setattr(self, self.object_name, self.object_from_selector())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_object(self):
+        if self.object_name:
+            return getattr(self, self.object_name)
+        return super().get_permission_object()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object_name:
+            context[self.object_name] = getattr(self, self.object_name)
+        return context
+
+
+# Shared by the apps' views: how a service's ValidationError reaches the person. A form's
+# errors go onto the form (`form_error_from`); a form-less POST says it in a message
+# (`service_with_message`, or `error_message_from` when the view needs the exception).
 def form_error_from(form, exc: ValidationError) -> None:
     """Put a service's ValidationError onto the form: on its fields where it names them."""
     if hasattr(exc, "error_dict"):
@@ -99,14 +139,21 @@ def form_error_from(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def service_with_message(request, service, *, success: str, **kwargs) -> None:
+def error_message_from(request, exc: ValidationError) -> None:
+    """Tell the person, in an error message, what a service refused."""
+    messages.error(request, " ".join(exc.messages))
+
+
+def service_with_message(request, service, *, success: str, **kwargs) -> bool:
     """Call a write service as `request.user` from a form-less POST; tell the person how it went.
 
     The service's ValidationError becomes an error message; otherwise `success` is shown.
+    Returns whether the service succeeded.
     """
     try:
         service(actor=request.user, **kwargs)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
+        error_message_from(request, exc)
+        return False
+    messages.success(request, success)
+    return True

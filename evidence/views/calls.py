@@ -6,13 +6,11 @@ reviewer's, or another body's public call) is a 403.
 """
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
-from rules.contrib.views import PermissionRequiredMixin
 
 from evidence.enums import CALL_MANUAL_TRANSITIONS, CallStatus
 from evidence.forms import CallForm, QuestionForm, SectionAnswersForm, SectionForm
@@ -31,48 +29,29 @@ from evidence.services import (
 )
 from evidence.services.calls import CALL_FIELDS
 from evidence.services.questions import question_delete, section_delete
-from levelup.views import form_error_from
+from levelup.views import PrivatePageMixin, form_error_from, service_with_message
 
 PAGE_SIZE = 25
 
 
-class SignInFirstMixin:
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return super().dispatch(request, *args, **kwargs)
-
-
-class CallManageMixin(PermissionRequiredMixin):
+class CallManageMixin(PrivatePageMixin):
     """A secretariat page of one call, found by `slug` in the URL."""
 
     permission_required = "evidence.manage_call"
-    raise_exception = True
+    object_name = "call"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        self.call = get_object_or_404(calls_for_user(user=request.user), slug=kwargs["slug"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_permission_object(self):
-        return self.call
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["call"] = self.call
-        return context
+    def object_from_selector(self):
+        return get_object_or_404(calls_for_user(user=self.request.user), slug=self.kwargs["slug"])
 
     def back_to_questions(self):
         return redirect("evidence:manage-questions", slug=self.call.slug)
 
 
-class ManagedCallListView(SignInFirstMixin, PermissionRequiredMixin, ListView):
+class ManagedCallListView(PrivatePageMixin, ListView):
     """The calls of the person's bodies (every call for a site admin): "Calls you run"."""
 
     template_name = "evidence/secretariat/call_list.html"
     permission_required = "evidence.create_call"
-    raise_exception = True
     context_object_name = "calls"
     paginate_by = PAGE_SIZE
 
@@ -80,10 +59,9 @@ class ManagedCallListView(SignInFirstMixin, PermissionRequiredMixin, ListView):
         return calls_run_by(user=self.request.user)
 
 
-class CallCreateView(SignInFirstMixin, PermissionRequiredMixin, FormView):
+class CallCreateView(PrivatePageMixin, FormView):
     template_name = "evidence/secretariat/call_form.html"
     permission_required = "evidence.create_call"
-    raise_exception = True
     form_class = CallForm
 
     def get_form_kwargs(self):
@@ -205,12 +183,12 @@ class SectionDeleteView(SectionMixin, TemplateView):
     template_name = "evidence/secretariat/section_delete.html"
 
     def post(self, request, *args, **kwargs):
-        try:
-            section_delete(actor=request.user, section=self.section)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The section has been deleted."))
+        service_with_message(
+            request,
+            section_delete,
+            section=self.section,
+            success=_("The section has been deleted."),
+        )
         return self.back_to_questions()
 
 
@@ -312,12 +290,12 @@ class QuestionDeleteView(QuestionMixin, TemplateView):
     template_name = "evidence/secretariat/question_delete.html"
 
     def post(self, request, *args, **kwargs):
-        try:
-            question_delete(actor=request.user, question=self.question)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The question has been deleted."))
+        service_with_message(
+            request,
+            question_delete,
+            question=self.question,
+            success=_("The question has been deleted."),
+        )
         return self.back_to_questions()
 
 
@@ -361,13 +339,11 @@ class CallTransitionView(CallManageMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         to = self.target()
-        try:
-            call_transition(actor=request.user, call=self.call, to_status=to)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("The call is now %(status)s.") % {"status": CallStatus(to).label.lower()},
-            )
+        service_with_message(
+            request,
+            call_transition,
+            call=self.call,
+            to_status=to,
+            success=_("The call is now %(status)s.") % {"status": CallStatus(to).label.lower()},
+        )
         return redirect("evidence:manage-call", slug=self.call.slug)

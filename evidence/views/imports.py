@@ -1,6 +1,5 @@
 """Importing responses from a CSV or XLSX file: upload, map columns, dry run, import, progress."""
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, TemplateView
@@ -16,7 +15,7 @@ from evidence.services.imports import (
     import_targets,
     import_upload,
 )
-from levelup.views import form_error_from
+from levelup.views import error_message_from, form_error_from
 
 from .calls import CallManageMixin
 
@@ -98,7 +97,7 @@ class ImportCheckView(ImportJobMixin, TemplateView):
         try:
             import_start(actor=request.user, job=self.job)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            error_message_from(request, exc)
             return redirect("evidence:manage-import-check", slug=self.call.slug, pk=self.job.pk)
         return redirect("evidence:manage-import-progress", slug=self.call.slug, pk=self.job.pk)
 

@@ -55,6 +55,7 @@ from evidence.services import (
 from evidence.services.late_links import late_link_start
 from evidence.services.submissions import DETAIL_FIELDS
 from evidence.views.downloads import attachment_file_response
+from levelup.views import error_message_from, form_error_from
 
 
 class CallClosedMixin:
@@ -217,7 +218,7 @@ class ResponseDetailsView(RespondentSubmissionMixin, TemplateView):
                 actor=request.user, submission=self.submission, consent=consent, **data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form_error_from(form, exc)
             return self.render_to_response(self.get_context_data(form=form))
         self._send_link_once(data["respondent_email"])
         if not self.sections():
@@ -421,7 +422,7 @@ class ResponseWithdrawView(RespondentSubmissionMixin, TemplateView):
         except ValidationError as exc:
             if getattr(exc, "code", None) == "call_closed":
                 return self.closed_response(request)
-            messages.error(request, " ".join(exc.messages))
+            error_message_from(request, exc)
             return redirect("evidence:response-receipt", public_id=self.submission.public_id)
         messages.success(request, _("Your response has been withdrawn."))
         return redirect("evidence:response-receipt", public_id=self.submission.public_id)

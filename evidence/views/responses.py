@@ -31,7 +31,7 @@ from evidence.services.late_links import late_link_revoke, late_link_send
 from evidence.services.on_behalf import submission_enter_with_consent
 from evidence.templatetags.evidence_tags import when_words
 from evidence.views.downloads import attachment_file_response
-from levelup.views import form_error_from
+from levelup.views import form_error_from, service_with_message
 
 from .calls import PAGE_SIZE, CallManageMixin
 
@@ -208,12 +208,10 @@ class LateLinkRevokeView(CallManageMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         link = get_object_or_404(LateSubmissionLink, pk=kwargs["pk"], call=self.call)
-        try:
-            late_link_revoke(actor=request.user, link=link)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request, _("The link for %(email)s no longer works.") % {"email": link.email}
-            )
+        service_with_message(
+            request,
+            late_link_revoke,
+            link=link,
+            success=_("The link for %(email)s no longer works.") % {"email": link.email},
+        )
         return redirect("evidence:manage-late-links", slug=self.call.slug)

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
-from levelup.views import form_error_from
+from levelup.views import error_message_from, form_error_from
 from partnerships.enums import AgreementKind
 from partnerships.forms import GoalForm, TermsForm
 from partnerships.models import AgreementVersion, PartnershipMember
@@ -103,7 +103,7 @@ class AgreementEndorseView(AgreementMixin, TemplateView):
         try:
             agreement_endorse(actor=request.user, version=version, member=member)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            error_message_from(request, exc)
         else:
             version.refresh_from_db()
             if version.agreed_at:

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from levelup.views import form_error_from
+from levelup.views import error_message_from, form_error_from
 from partnerships.forms import NewAccountForm
 from partnerships.services import (
     invitation_accept,
@@ -34,7 +34,7 @@ class InvitationAcceptView(View):
             try:
                 representative = invitation_accept(user=request.user, token=token)
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+                error_message_from(request, exc)
                 return redirect("partnerships:partnership-mine")
             return self._joined(representative)
         form = self._account_form(data=request.POST)

@@ -1,8 +1,7 @@
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Page, Paginator
 from django.shortcuts import get_object_or_404
-from rules.contrib.views import PermissionRequiredMixin
 
+from levelup.views import PrivatePageMixin
 from partnerships.selectors import partnerships_for_user
 
 PAGE_SIZE = 25
@@ -17,7 +16,7 @@ def paginate(request, items, *, param: str = "page", per_page: int = PAGE_SIZE) 
     return Paginator(items, per_page).get_page(request.GET.get(param))
 
 
-class PartnershipMixin(PermissionRequiredMixin):
+class PartnershipMixin(PrivatePageMixin):
     """A private page of one partnership, found by `slug` in the URL.
 
     Anonymous people are sent to sign in; a partnership outside the person's selector is a
@@ -26,20 +25,9 @@ class PartnershipMixin(PermissionRequiredMixin):
     """
 
     permission_required = "partnerships.view_partnership_private"
-    raise_exception = True
+    object_name = "partnership"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        self.partnership = get_object_or_404(
-            partnerships_for_user(user=request.user), slug=kwargs["slug"]
+    def object_from_selector(self):
+        return get_object_or_404(
+            partnerships_for_user(user=self.request.user), slug=self.kwargs["slug"]
         )
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_permission_object(self):
-        return self.partnership
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["partnership"] = self.partnership
-        return context

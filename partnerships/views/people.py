@@ -1,12 +1,10 @@
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
-from rules.contrib.views import PermissionRequiredMixin
 
-from levelup.views import form_error_from, service_with_message
+from levelup.views import PrivatePageMixin, form_error_from, service_with_message
 from partnerships.forms import ConnectorGrantForm, FigureForm
 from partnerships.models import PartnershipFigure
 from partnerships.selectors import (
@@ -68,7 +66,7 @@ class FigureRemoveView(PartnershipMixin, TemplateView):
         return redirect("partnerships:people", slug=self.partnership.slug)
 
 
-class ConnectorManagementMixin(PermissionRequiredMixin):
+class ConnectorManagementMixin(PrivatePageMixin):
     """Naming a partnership's business connectors: site administrators, and the secretariat
     of the body that runs the partnership's programme (who need not see its private pages).
 
@@ -77,23 +75,16 @@ class ConnectorManagementMixin(PermissionRequiredMixin):
     """
 
     permission_required = "partnerships.manage_connectors"
-    raise_exception = True
+    object_name = "partnership"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        slug = kwargs["slug"]
-        self.partnership = (
-            partnerships_for_connector_management(user=request.user).filter(slug=slug).first()
-        ) or get_object_or_404(partnerships_for_user(user=request.user), slug=slug)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_permission_object(self):
-        return self.partnership
+    def object_from_selector(self):
+        user, slug = self.request.user, self.kwargs["slug"]
+        return (
+            partnerships_for_connector_management(user=user).filter(slug=slug).first()
+        ) or get_object_or_404(partnerships_for_user(user=user), slug=slug)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["partnership"] = self.partnership
         context["can_view_private"] = self.request.user.has_perm(
             "partnerships.view_partnership_private", self.partnership
         )
