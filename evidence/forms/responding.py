@@ -91,23 +91,22 @@ class RespondentDetailsForm(forms.Form):
         # The organisation's questions are for people responding for one: with JavaScript
         # (static/js/conditional-reveal.js) they appear once "on behalf of an organisation"
         # is chosen; without it every question shows and `clean` ignores them for individuals.
-        self.helper.layout = Layout(
-            "respondent_name",
-            "respondent_email",
-            "responding_as",
-            Div(
-                "organisation_name",
-                "organisation_type",
-                "organisation_size",
-                css_id="organisation-details",
-                css_class="conditional-reveal border-start border-4 ps-3 mb-3",
-                data_reveal_when="responding_as",
-                data_reveal_value=RespondingAs.ORGANISATION.value,
-            ),
-            "place",
-            "publication_preference",
-            "consent",
-        )
+        organisation = ("organisation_name", "organisation_type", "organisation_size")
+        items = []
+        for name in self.fields:
+            if name == organisation[0]:
+                items.append(
+                    Div(
+                        *organisation,
+                        css_id="organisation-details",
+                        css_class="conditional-reveal border-start border-4 ps-3 mb-3",
+                        data_reveal_when="responding_as",
+                        data_reveal_value=RespondingAs.ORGANISATION.value,
+                    )
+                )
+            elif name not in organisation:
+                items.append(name)
+        self.helper.layout = Layout(*items)
 
     def clean(self):
         data = super().clean()
