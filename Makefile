@@ -53,6 +53,7 @@ format: install
 lock:
 	$(BIN)/uv pip compile pyproject.toml --generate-hashes -o requirements/base.lock -q
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes -o requirements/dev.lock -q
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra bench --generate-hashes -o requirements/bench.lock -q
 
 stop:
 	-@for name in web worker beat; do \

@@ -1,36 +1,14 @@
-"""Where attachments live: a private directory that no URL serves.
+"""Where attachments and import files live: the private storage (see levelup/storage.py).
 
-Files are read back only through a permission-checked view. The location is read from
-settings each time, so tests and deployments can point it elsewhere.
+`PrivateStorage` stays importable for the first migrations, which named it.
 """
 
-import os
 import secrets
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
-from django.utils.deconstruct import deconstructible
+from levelup.storage import PrivateFileSystemStorage as PrivateStorage
+from levelup.storage import private_storage
 
-
-@deconstructible
-class PrivateStorage(FileSystemStorage):
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-
-    @property
-    def base_location(self):  # type: ignore[override] -- read at call time, not import time
-        return str(settings.EVIDENCE_UPLOAD_ROOT)
-
-    @property
-    def location(self):  # type: ignore[override] -- read at call time, not import time
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):  # type: ignore[override] -- private: no public URL at all
-        return None
-
-
-private_storage = PrivateStorage()
+__all__ = ["PrivateStorage", "attachment_path", "private_storage"]
 
 
 def attachment_path(instance, filename: str) -> str:

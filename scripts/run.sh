@@ -24,7 +24,9 @@ scripts/services.sh up "$started"
 "$BIN/python" manage.py migrate --noinput
 "$BIN/python" manage.py load_demo
 
-"$BIN/celery" -A levelup worker --loglevel=INFO --concurrency=2 &
+# One worker for every kind of queue (production runs one per kind: docker-compose.yml).
+"$BIN/celery" -A levelup worker --loglevel=INFO --concurrency=2 \
+	--queues=levelup,email,extraction,imports,rendering,exports &
 children+=($!)
 echo $! >.run/worker.pid
 "$BIN/celery" -A levelup beat --loglevel=INFO --schedule "$ROOT/.run/celerybeat-schedule" &

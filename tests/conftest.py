@@ -105,11 +105,18 @@ def celery_worker_thread(transactional_db):
     only the tasks this test process sends, against this process's test database.
     """
     from celery.contrib.testing.worker import start_worker
+    from django.conf import settings
 
     from levelup.celery import app
 
     with start_worker(
-        app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10
+        app,
+        pool="solo",
+        concurrency=1,
+        perform_ping_check=False,
+        shutdown_timeout=10,
+        # Every kind of queue (email, extraction, ...), each named for this test process.
+        queues=settings.LEVELUP_WORKER_QUEUES,
     ) as worker:
         yield worker
 
@@ -155,3 +162,67 @@ def smtp_server(settings):
     settings.EMAIL_TIMEOUT = 5
     yield server
     server.stop()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-compatible server on loopback (moto's server mode, in its own process).
+
+    Yields its endpoint URL; stopped when the session ends.
+    """
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1)  # noqa: S310 -- loopback
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("moto's S3 server did not start") from None
+                time.sleep(0.1)
+        yield endpoint
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def s3_private_storage(s3_server, settings):
+    """Private files go to a fresh bucket on the local S3 server for this test.
+
+    Yields a boto3 client and the bucket's name, to look at what was stored.
+    """
+    import uuid
+
+    import boto3
+
+    from levelup.settings.base import private_storage_config
+
+    bucket = f"levelup-test-{uuid.uuid4().hex[:12]}"
+    credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    client = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1", **credentials)
+    client.create_bucket(Bucket=bucket)
+    config = private_storage_config(bucket=bucket, endpoint_url=s3_server)
+    config["OPTIONS"].update(access_key="testing", secret_key="testing", region_name="us-east-1")
+    settings.STORAGES = {**settings.STORAGES, "private": config}
+    yield client, bucket

@@ -172,10 +172,11 @@ class CeleryWorker:
     database and a broker of the test's choosing, consuming this test process's queue."""
 
     def __init__(self, *, broker_url: str, include: str = "", log_dir: Path | None = None):
-        from levelup.celery import app
+        from django.conf import settings
 
         self.broker_url = broker_url
-        self.queue = app.conf.task_default_queue
+        # Every kind of queue (email, extraction, ...), each named for this test process.
+        self.queue = ",".join(settings.LEVELUP_WORKER_QUEUES)
         self.include = include
         self.log = Path(log_dir or tempfile.mkdtemp()) / f"worker-{free_port()}.log"
         self.process: subprocess.Popen | None = None

@@ -18,7 +18,14 @@ import yaml
 pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_SERVICES = ["web", "worker", "beat"]
+WORKERS = [
+    "worker-email",
+    "worker-exports",
+    "worker-extraction",
+    "worker-imports",
+    "worker-rendering",
+]
+APP_SERVICES = ["web", *WORKERS, "beat"]
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +45,9 @@ def _documented_variables() -> set[str]:
 
 
 def test_compose_runs_every_service(compose):
-    assert sorted(compose["services"]) == ["beat", "mailpit", "postgres", "redis", "web", "worker"]
+    assert sorted(compose["services"]) == sorted(
+        ["beat", "mailpit", "minio", "minio-bucket", "postgres", "redis", "web", *WORKERS]
+    )
 
 
 def test_compose_uses_the_intended_images(compose):
@@ -47,6 +56,7 @@ def test_compose_uses_the_intended_images(compose):
     assert services["postgres"]["image"] == "postgres:16"
     assert services["redis"]["image"] == "redis:7"
     assert services["mailpit"]["image"] == "axllent/mailpit"
+    assert services["minio"]["image"] == "minio/minio"
     for name in APP_SERVICES:
         assert services[name]["build"] == ".", name
         assert services[name]["image"] == "levelup:latest", name
@@ -85,14 +95,20 @@ def test_compose_starts_services_once_their_dependencies_are_healthy(compose):
         for name in APP_SERVICES
     }
 
+    worker = {
+        "postgres": "service_healthy",
+        "redis": "service_healthy",
+        "mailpit": "service_started",
+        "minio-bucket": "service_completed_successfully",
+        "web": "service_healthy",
+    }
     assert conditions == {
-        "web": {"postgres": "service_healthy", "redis": "service_healthy"},
-        "worker": {
+        "web": {
             "postgres": "service_healthy",
             "redis": "service_healthy",
-            "mailpit": "service_started",
-            "web": "service_healthy",
+            "minio-bucket": "service_completed_successfully",
         },
+        **dict.fromkeys(WORKERS, worker),
         "beat": {"redis": "service_healthy"},
     }
 
@@ -108,11 +124,27 @@ def test_compose_web_migrates_then_serves_with_gunicorn(compose):
     assert compose["services"]["web"]["ports"] == ["127.0.0.1:${LEVELUP_WEB_PORT:-8000}:8000"]
 
 
-def test_compose_worker_and_beat_run_celery(compose):
-    worker = compose["services"]["worker"]["command"]
-    beat = compose["services"]["beat"]["command"]
+def test_compose_runs_one_worker_per_kind_of_queue_and_beat(compose):
+    from levelup.settings import base
 
-    assert worker[:4] == ["celery", "-A", "levelup", "worker"]
+    beat = compose["services"]["beat"]["command"]
+    queues = {}
+    for name in WORKERS:
+        command = compose["services"][name]["command"]
+        assert command[:4] == ["celery", "-A", "levelup", "worker"], name
+        (option,) = [word for word in command if word.startswith("--queues=")]
+        queues[name] = option.removeprefix("--queues=").split(",")
+
+    assert queues == {
+        "worker-email": ["email", "levelup"],
+        "worker-exports": ["exports"],
+        "worker-extraction": ["extraction"],
+        "worker-imports": ["imports"],
+        "worker-rendering": ["rendering"],
+    }
+    assert sorted(q for names in queues.values() for q in names) == sorted(
+        base.celery_queue_names()
+    )
     assert beat[:4] == ["celery", "-A", "levelup", "beat"]
     # The app user cannot write to /app; the schedule file needs a writable place.
     assert beat[beat.index("--schedule") + 1] == "/tmp/celerybeat-schedule"
@@ -122,13 +154,15 @@ def test_compose_app_services_share_the_production_environment(compose):
     environments = [compose["services"][name]["environment"] for name in APP_SERVICES]
     environment = environments[0]
 
-    assert environments == [environment] * 3
+    assert environments == [environment] * len(APP_SERVICES)
     assert environment["DJANGO_SETTINGS_MODULE"] == "levelup.settings.production"
     assert environment["DJANGO_SECRET_KEY"].startswith("${DJANGO_SECRET_KEY:?")
     assert environment["DATABASE_URL"] == (
         "postgres://levelup:${POSTGRES_PASSWORD:-levelup}@postgres:5432/levelup"
     )
     assert environment["REDIS_URL"] == "redis://redis:6379/0"
+    assert environment["AWS_STORAGE_BUCKET_NAME"] == "levelup-private"
+    assert environment["AWS_S3_ENDPOINT_URL"] == "http://minio:9000"
     assert environment["EMAIL_HOST"] == "mailpit"
     assert environment["EMAIL_PORT"] == "1025"
     assert environment["DJANGO_SECURE_SSL_REDIRECT"] == "${DJANGO_SECURE_SSL_REDIRECT:-false}"

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, so that a session written by the request counts as a write.
+    "levelup.db.ReplicaMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -85,6 +87,37 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Services own their transactions; see docs/architecture.md.
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A streaming replica of the primary, for reads where a second of lag is harmless: the pages
+# named below (public pages, exports, the large secretariat read pages), and code inside
+# levelup.db.read_from_replica(). Writes, and reads in a request after a write (and for a few
+# seconds after, by a cookie), stay on the primary. See levelup/db.py.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=10)
+DATABASE_REPLICA_VIEWS = {
+    "home",
+    "evidence:call-list",
+    "evidence:call-detail",
+    "evidence:manage-call",
+    "evidence:manage-submissions",
+    "partnerships:partnership-list",
+    "partnerships:partnership-detail",
+}
+DATABASE_ROUTERS = ["levelup.db.ReplicaRouter"]
+
+
+def replica_alias(url: str) -> dict:
+    """The "replica" alias; in tests it mirrors the primary's test database."""
+    return {
+        **env.db_url_config(url),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "ATOMIC_REQUESTS": False,
+        "TEST": {"MIRROR": "default"},
+    }
+
+
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = replica_alias(DATABASE_REPLICA_URL)
 
 AUTH_USER_MODEL = "levelup.User"
 AUTHENTICATION_BACKENDS = [
@@ -119,15 +152,48 @@ STATICFILES_DIRS = [
     # Bootstrap is installed from the npm registry at the version pinned in package-lock.json.
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
 ]
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_URL = "/media/"
+# Private files (attachments, import files, generated files): a private directory no URL
+# serves, read back only by permission-checked views. Kept outside MEDIA_ROOT so that no
+# media route added later can ever publish them.
+EVIDENCE_UPLOAD_ROOT = env("EVIDENCE_UPLOAD_ROOT", default=str(BASE_DIR / "private" / "evidence"))
+# Several machines: the same files in an S3-compatible bucket (AWS, MinIO, ...) instead, so no
+# web or worker machine keeps state on its disk. Credentials come from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY (or the machine's role). Objects stay private: downloads are streamed
+# through the permission-checked views, never linked.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default="") or None
+AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default="") or None
+AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", default="") or None
+AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", default="") or None
+
+
+def private_storage_config(*, bucket: str, endpoint_url: str | None) -> dict:
+    """The `STORAGES["private"]` entry: the bucket when one is named, the folder otherwise."""
+    if not bucket and not endpoint_url:
+        return {"BACKEND": "levelup.storage.PrivateFileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket or "levelup-private",
+            "endpoint_url": endpoint_url,
+            "default_acl": None,  # the bucket's own policy: private
+            "file_overwrite": False,
+            "querystring_auth": True,  # any URL it makes is signed ...
+            "querystring_expire": 60,  # ... and short-lived
+            "location": "private",
+        },
+    }
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": private_storage_config(
+        bucket=AWS_STORAGE_BUCKET_NAME, endpoint_url=AWS_S3_ENDPOINT_URL
+    ),
 }
-MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
-MEDIA_URL = "/media/"
-# Evidence attachments: a private directory no URL serves; a permission-checked view reads them.
-# Kept outside MEDIA_ROOT so that no media route added later can ever publish them.
-EVIDENCE_UPLOAD_ROOT = env("EVIDENCE_UPLOAD_ROOT", default=str(BASE_DIR / "private" / "evidence"))
 EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_MB", default=20) * 1024 * 1024
 # Long answers are pasted into forms: accept big bodies so the view can keep them and explain.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_MB", default=12) * 1024 * 1024
@@ -192,6 +258,36 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "levelup"
+# Queues by kind, so that a slow PDF or a big import never delays a receipt email. Each has
+# its own workers in production (docker-compose.yml); `make run` runs one worker for all.
+# Tasks not named here (the beat's short jobs) go to the default queue.
+CELERY_QUEUES_BY_KIND = {
+    "email": ["levelup.outbound_email_send", "partnerships.action_reminders_send"],
+    "extraction": ["evidence.attachment_extract_text"],
+    "imports": ["evidence.import_run"],
+    "rendering": [],
+    "exports": [],
+}
+
+
+def celery_task_routes(suffix: str = "") -> dict:
+    """Task name → queue; `suffix` keeps one test process's queues apart from another's."""
+    return {
+        task: {"queue": f"{kind}{suffix}"}
+        for kind, tasks in CELERY_QUEUES_BY_KIND.items()
+        for task in tasks
+    }
+
+
+def celery_queue_names(suffix: str = "") -> list[str]:
+    """Every queue a worker consuming all kinds listens to."""
+    return [f"{CELERY_TASK_DEFAULT_QUEUE}{suffix}"] + [
+        f"{k}{suffix}" for k in CELERY_QUEUES_BY_KIND
+    ]
+
+
+CELERY_TASK_ROUTES = celery_task_routes()
+LEVELUP_WORKER_QUEUES = celery_queue_names()
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Time limits for tasks that set none; each job kind sets its own (`@job_task`).
 CELERY_TASK_SOFT_TIME_LIMIT = 240

@@ -82,7 +82,7 @@ _REDIS_URL = _require("REDIS_URL", _redis, "e.g. redis://redis.internal:6379/0")
 _ALLOWED_HOSTS = _require("DJANGO_ALLOWED_HOSTS", _hosts, "e.g. levelup.example.org")
 
 from .base import *  # noqa: E402, F403 -- after the checks above; settings extend base by design
-from .base import env  # noqa: E402 -- see above
+from .base import STORAGES, env, replica_alias  # noqa: E402 -- see above
 
 DEBUG = False
 SECRET_KEY = _SECRET_KEY
@@ -90,12 +90,37 @@ DATABASES = {"default": _DATABASE}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    _require(
+        "DATABASE_REPLICA_URL", _database, "e.g. postgres://levelup:password@replica:5432/levelup"
+    )
+    DATABASES["replica"] = replica_alias(os.environ["DATABASE_REPLICA_URL"].strip())
 REDIS_URL = _REDIS_URL
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+# Several web machines share sessions and the cache through Redis (the broker's server by
+# default; CACHE_REDIS_URL names another). Sessions live in their own key prefix so that
+# clearing the cache never signs anyone out.
+_CACHE_REDIS_URL = env("CACHE_REDIS_URL", default=REDIS_URL)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _CACHE_REDIS_URL,
+        "KEY_PREFIX": "cache",
+        "TIMEOUT": 300,
+    },
+    "sessions": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _CACHE_REDIS_URL,
+        "KEY_PREFIX": "session",
+        "TIMEOUT": None,
+    },
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+SESSION_CACHE_ALIAS = "sessions"
 ALLOWED_HOSTS = _ALLOWED_HOSTS
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

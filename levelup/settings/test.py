@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403 -- settings modules extend base by design
-from .base import CELERY_TASK_DEFAULT_QUEUE
+from .base import CELERY_TASK_DEFAULT_QUEUE, celery_queue_names, celery_task_routes
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -15,12 +15,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # LEVELUP_TEST_DB lets several checkouts or people share one PostgreSQL and Redis.
 _run = os.environ.get("LEVELUP_TEST_DB", "")
 DATABASES["default"]["TEST"] = {"NAME": f"test_levelup{_run}"}  # noqa: F405 -- from base
-CELERY_TASK_DEFAULT_QUEUE = (
-    f"{CELERY_TASK_DEFAULT_QUEUE}-test{_run}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-)
+_queue_suffix = f"-test{_run}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+CELERY_TASK_DEFAULT_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}{_queue_suffix}"
+CELERY_TASK_ROUTES = celery_task_routes(_queue_suffix)
+LEVELUP_WORKER_QUEUES = celery_queue_names(_queue_suffix)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = False
-
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
