@@ -6,6 +6,11 @@
 #                                           appended to STARTED_FILE so the caller can stop them
 #   scripts/services.sh down [NAMES...]     stop the named servers (default: both), by pid
 #   scripts/services.sh status
+#   scripts/services.sh pair up DIR PRIMARY_PORT REPLICA_PORT
+#                                           a throwaway primary and a streaming replica of it
+#                                           (pg_basebackup + standby), data under DIR; for the
+#                                           replica-routing tests. The shared server is untouched.
+#   scripts/services.sh pair down DIR       stop that pair (by its data folders) and remove DIR
 #
 # Nothing is started for a server whose URL (DATABASE_URL, REDIS_URL) is set in the
 # environment: that server is someone else's.
@@ -195,6 +200,45 @@ redis_down() {
 	fi
 }
 
+pair_up() {
+	local dir="$1" primary_port="$2" replica_port="$3" bindir
+	pg_install
+	bindir="$(pg_bindir)"
+	mkdir -p "$dir"
+	[ "$(id -u)" = 0 ] && chown postgres: "$dir"
+	as_pg_user "$bindir/initdb" -D "$dir/primary" -U postgres --auth=trust --encoding=UTF8 \
+		--locale=C.UTF-8 >"$dir/initdb.log" 2>&1
+	cat >>"$dir/primary/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $primary_port
+unix_socket_directories = ''
+fsync = off
+full_page_writes = off
+wal_level = replica
+max_wal_senders = 4
+shared_buffers = 32MB
+CONF
+	echo "host replication postgres 127.0.0.1/32 trust" >>"$dir/primary/pg_hba.conf"
+	as_pg_user "$bindir/pg_ctl" -D "$dir/primary" -l "$dir/primary.log" -w -t 60 start >/dev/null
+	# The replica: a base backup of the primary that starts as a standby (-R writes
+	# standby.signal and primary_conninfo) and streams from it.
+	as_pg_user "$bindir/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres \
+		-D "$dir/replica" -R -X stream >>"$dir/initdb.log" 2>&1
+	as_pg_user sed -i "s/^port = .*/port = $replica_port/" "$dir/replica/postgresql.conf"
+	as_pg_user "$bindir/pg_ctl" -D "$dir/replica" -l "$dir/replica.log" -w -t 60 start >/dev/null
+}
+
+pair_down() {
+	local dir="$1" bindir name
+	bindir="$(pg_bindir)" || return 0
+	for name in replica primary; do
+		if [ -f "$dir/$name/postmaster.pid" ]; then
+			as_pg_user "$bindir/pg_ctl" -D "$dir/$name" -m immediate -w stop >/dev/null 2>&1 || true
+		fi
+	done
+	rm -rf "$dir"
+}
+
 cmd="${1:-status}"
 shift || true
 case "$cmd" in
@@ -224,8 +268,17 @@ status)
 	if [ -n "$bindir" ] && pg_running "$(pg_datadir)" "$bindir"; then echo "postgres: running"; else echo "postgres: stopped"; fi
 	if redis_running; then echo "redis: running"; else echo "redis: stopped"; fi
 	;;
+pair)
+	action="${1:-}"
+	shift || true
+	case "$action" in
+	up) pair_up "$@" ;;
+	down) pair_down "$@" ;;
+	*) echo "usage: $0 pair up DIR PRIMARY_PORT REPLICA_PORT | pair down DIR" >&2 && exit 2 ;;
+	esac
+	;;
 *)
-	echo "usage: $0 up [STARTED_FILE] | down [postgres] [redis] | status" >&2
+	echo "usage: $0 up [STARTED_FILE] | down [postgres] [redis] | status | pair up|down ..." >&2
 	exit 2
 	;;
 esac
