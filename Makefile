@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 
-.PHONY: run test install lint format lock stop clean demo migrate services benchmark
+.PHONY: run test install lint format lock stop clean demo migrate services bench
 
 run: install
 	scripts/run.sh
@@ -64,7 +64,8 @@ stop:
 clean: stop
 	rm -rf $(VENV) node_modules .run staticfiles test-results media /tmp/levelup-*
 
-# Median render times with 100,000 submissions (see docs/benchmarks.md); not part of `make test`.
-benchmark: install
-	scripts/services.sh up
-	$(BIN)/python benchmarks/evidence_pages.py $(BENCHMARK_ARGS)
+# The pages and the write path under load, end to end (see docs/benchmarks.md); not part of
+# `make test`. BENCH_ARGS="--submissions 700000 --write-seconds 600" for the full run.
+bench: install
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements/bench.lock
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)

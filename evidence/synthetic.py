@@ -6,11 +6,13 @@ services run and nothing is audited; it exists to measure pages at scale.
 """
 
 import random
+import time
 import uuid
 from datetime import timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 from levelup.enums import BusinessSize, OrganisationType
 from levelup.models import Body, Place
@@ -60,20 +62,43 @@ def _places() -> list[Place]:
     return places
 
 
-def _copy(model, rows: list[dict]) -> None:
-    """COPY rows (dicts of column → Python value) into the model's table."""
+def _copy(model, columns: list[str], rows: list[tuple]) -> None:
+    """COPY rows (tuples in `columns` order, values psycopg adapts) into the model's table."""
     if not rows:
         return
-    columns = list(rows[0])
     table = model._meta.db_table
-    fields = {f.column: f for f in model._meta.concrete_fields}
     quoted = ", ".join(f'"{column}"' for column in columns)
-    sql = f'COPY "{table}" ({quoted}) FROM STDIN'
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy,
+    ):
         for row in rows:
-            copy.write_row(
-                [fields[c].get_db_prep_save(row[c], connection=connection) for c in columns]
-            )
+            copy.write_row(row)
+
+
+class _Progress:
+    """A one-line progress bar on a terminal (a line per step when not a terminal)."""
+
+    def __init__(self, stdout, total: int):
+        self.stdout, self.total, self.started = stdout, total, time.monotonic()
+        self.tty = bool(stdout) and getattr(stdout, "isatty", lambda: False)()
+
+    def update(self, done: int) -> None:
+        if self.stdout is None:
+            return
+        elapsed = time.monotonic() - self.started
+        rate = done / elapsed if elapsed else 0
+        left = (self.total - done) / rate if rate else 0
+        filled = int(30 * done / self.total) if self.total else 30
+        line = (
+            f"[{'#' * filled}{'.' * (30 - filled)}] {done:,}/{self.total:,} responses "
+            f"({100 * done / max(self.total, 1):.0f}%), {elapsed:.0f} s, about {left:.0f} s left"
+        )
+        if self.tty:
+            self.stdout.write(f"\r{line}", ending="\n" if done >= self.total else "")
+            self.stdout.flush()
+        else:
+            self.stdout.write(line)
 
 
 def _call(body: Body) -> tuple[CallForEvidence, list[Question]]:
@@ -138,72 +163,63 @@ def generate_synthetic_evidence(
     org_types = list(OrganisationType.values)
     sizes = list(BusinessSize.values)
     scale = list(ScaleValue.values)
+    preferences = list(PublicationPreference.values)
+    place_ids = [place.pk for place in places]
+    long_text, agreement, barriers = questions[0], questions[1], questions[2]
+    columns = [
+        "id", "created_at", "updated_at", "call_id", "public_id", "status", "reference",
+        "number", "respondent_name", "respondent_email", "responding_as", "organisation_name",
+        "organisation_type", "organisation_size", "place_id", "publication_preference",
+        "consent_version", "consented_at", "continue_token_hash", "submitted_at",
+        "withdrawn_at", "channel", "import_key",
+    ]  # fmt: skip
+    answer_columns = [
+        "created_at", "updated_at", "submission_id", "question_id", "text", "values",
+    ]  # fmt: skip
+    empty = Jsonb([])
+    as_organisation, as_individual = RespondingAs.ORGANISATION.value, RespondingAs.INDIVIDUAL.value
+    progress = _Progress(stdout, submissions)
     number = 0
+    start_time = now - timedelta(days=30)
     for start in range(0, submissions, batch_size):
         count = min(batch_size, submissions - start)
         subs, answers = [], []
         ids = _reserve_ids(Submission, count)
         for offset in range(count):
-            created = now - timedelta(days=30) + timedelta(seconds=rng.randrange(30 * 86400))
+            pk = ids[offset]
+            created = start_time + timedelta(seconds=rng.randrange(30 * 86400))
             sent = rng.random() < 0.95
             organisation = rng.random() < 0.6
             org_type = rng.choice(org_types) if organisation else ""
             if sent:
                 number += 1
             subs.append(
-                {
-                    "id": ids[offset],
-                    "created_at": created,
-                    "updated_at": created,
-                    "call_id": call.pk,
-                    "public_id": uuid.UUID(int=rng.getrandbits(128), version=4),
-                    "status": SubmissionStatus.SUBMITTED if sent else SubmissionStatus.DRAFT,
-                    "reference": f"SYN{number:04d}" if sent else "",
-                    "number": number if sent else None,
-                    "respondent_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                    "respondent_email": f"respondent{start + offset}@example.org",
-                    "responding_as": RespondingAs.ORGANISATION
-                    if organisation
-                    else RespondingAs.INDIVIDUAL,
-                    "organisation_name": _organisation_name(rng) if organisation else "",
-                    "organisation_type": org_type,
-                    "organisation_size": rng.choice(sizes)
-                    if org_type == OrganisationType.BUSINESS
-                    else "",
-                    "place_id": rng.choice(places).pk if rng.random() < 0.9 else None,
-                    "publication_preference": rng.choice(PublicationPreference.values),
-                    "consent_version": 1,
-                    "consented_at": created,
-                    "continue_token_hash": "",
-                    "submitted_at": created + timedelta(minutes=20) if sent else None,
-                    "withdrawn_at": None,
-                    "channel": SubmissionChannel.ONLINE,
-                    "import_key": "",
-                }
-            )
-            answers.append((ids[offset], created, questions[0], rng.choice(PHRASES), []))
-            answers.append((ids[offset], created, questions[1], rng.choice(scale), []))
-            answers.append(
-                (ids[offset], created, questions[2], "", rng.sample(questions[2].choices, 2))
-            )
+                (
+                    pk, created, created, call.pk, uuid.UUID(int=rng.getrandbits(128), version=4),
+                    SubmissionStatus.SUBMITTED.value if sent else SubmissionStatus.DRAFT.value,
+                    f"SYN{number:04d}" if sent else "",
+                    number if sent else None,
+                    f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                    f"respondent{start + offset}@example.org",
+                    as_organisation if organisation else as_individual,
+                    _organisation_name(rng) if organisation else "",
+                    org_type,
+                    rng.choice(sizes) if org_type == OrganisationType.BUSINESS else "",
+                    rng.choice(place_ids) if rng.random() < 0.9 else None,
+                    rng.choice(preferences),
+                    1, created, "",
+                    created + timedelta(minutes=20) if sent else None,
+                    None, SubmissionChannel.ONLINE.value, "",
+                )
+            )  # fmt: skip
+            answers.append((created, created, pk, long_text.pk, rng.choice(PHRASES), empty))
+            answers.append((created, created, pk, agreement.pk, rng.choice(scale), empty))
+            chosen = Jsonb(rng.sample(barriers.choices, 2))
+            answers.append((created, created, pk, barriers.pk, "", chosen))
         with transaction.atomic():
-            _copy(Submission, subs)
-            _copy(
-                Answer,
-                [
-                    {
-                        "created_at": created,
-                        "updated_at": created,
-                        "submission_id": sub_id,
-                        "question_id": question.pk,
-                        "text": text,
-                        "values": values,
-                    }
-                    for sub_id, created, question, text, values in answers
-                ],
-            )
-        if stdout is not None:
-            stdout.write(f"{start + count:,} responses written")
+            _copy(Submission, columns, subs)
+            _copy(Answer, answer_columns, answers)
+        progress.update(start + count)
     ReferenceCounter.objects.update_or_create(call=call, defaults={"last_number": number})
     # VACUUM too, when we may (not inside a transaction, e.g. a test): it sets the visibility
     # map, so index-only scans (the dashboard's counts) behave as after autovacuum in a live

@@ -17,7 +17,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-RUN_DIR="$ROOT/.run"
+RUN_DIR="${LEVELUP_RUN_DIR:-$ROOT/.run}"
 PG_PORT="${LEVELUP_PG_PORT:-54329}"
 REDIS_PORT="${LEVELUP_REDIS_PORT:-63799}"
 VENV="${VENV:-$ROOT/.venv}"
