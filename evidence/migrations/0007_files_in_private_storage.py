@@ -9,7 +9,7 @@ import levelup.storage
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evidence", "0005_submission_search_trgm"),
+        ("evidence", "0006_review_and_findings"),
     ]
 
     operations = [
