@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 
-from .services import attachment_extract_text, calls_sync_status
+from .services import attachment_extract_text, calls_sync_status, dashboard_counts_refresh
 from .services.imports import import_run
 
 logger = logging.getLogger(__name__)
@@ -11,6 +11,11 @@ logger = logging.getLogger(__name__)
 @shared_task(name="evidence.calls_sync_status")
 def calls_sync_status_task() -> int:
     return calls_sync_status()
+
+
+@shared_task(name="evidence.dashboard_counts_refresh")
+def dashboard_counts_refresh_task() -> None:
+    dashboard_counts_refresh()
 
 
 @shared_task(

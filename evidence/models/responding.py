@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -181,6 +181,10 @@ class Submission(TimeStampedModel):
                 name="submission_search_trgm",
             ),
             GinIndex(fields=["search_vector"], name="submission_search_vector"),
+            # Exact lookups of an email address or a reference: a B-tree probe, not the
+            # trigram index above.
+            models.Index(F("call"), Upper("respondent_email"), name="submission_call_email"),
+            models.Index(F("call"), Upper("reference"), name="submission_call_reference"),
             models.Index(fields=["call", "review_state"], name="submission_call_review_state"),
         ]
         constraints = [

@@ -29,17 +29,23 @@ from .responding import (
 )
 from .responses import (
     DayCount,
+    KeysetPage,
+    bounded_count,
     call_dashboard_counts,
+    keyset_page,
     late_links_for_call,
     submission_for_secretariat,
+    submission_list_key,
     submissions_for_secretariat,
 )
 
 __all__ = [
     "DayCount",
+    "KeysetPage",
     "Problem",
     "attachments_by_question",
     "bodies_run_by",
+    "bounded_count",
     "call_dashboard_counts",
     "calls_closed",
     "calls_for_user",
@@ -48,6 +54,7 @@ __all__ = [
     "calls_run_by",
     "calls_upcoming",
     "import_jobs_for_call",
+    "keyset_page",
     "late_links_for_call",
     "required_files_missing",
     "sections_with_questions",
@@ -58,6 +65,7 @@ __all__ = [
     "submission_for_respondent",
     "submission_for_secretariat",
     "submission_late_link_get",
+    "submission_list_key",
     "submission_problems",
     "submission_summary",
     "submissions_for_respondent",

@@ -1,12 +1,13 @@
 """Reads for the secretariat's response list, response page, late links and dashboard.
 Callers have checked `evidence.manage_call` on the call."""
 
+import json
+import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db import connections, router
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evidence.enums import (
@@ -20,6 +21,9 @@ from evidence.models import (
 )
 from levelup.enums import OrganisationType
 from levelup.models import Place
+
+# What a reference looks like: the call's letters, then digits ("PTF0042").
+REFERENCE = re.compile(r"^[A-Za-z]{1,10}\d+$")
 
 
 def submissions_for_secretariat(
@@ -41,7 +45,7 @@ def submissions_for_secretariat(
     """
     submissions = Submission.objects.filter(call=call).select_related("place")
     if status == SubmissionStatus.DRAFT:
-        submissions = submissions.filter(status=status).order_by("-created_at", "-pk")
+        submissions = submissions.filter(status=status).order_by("-pk")
     else:
         submissions = submissions.filter(number__isnull=False).order_by("-number")
         if status:
@@ -55,14 +59,86 @@ def submissions_for_secretariat(
     if channel:
         submissions = submissions.filter(channel=channel)
     term = (q or "").strip()
-    if term:
+    if "@" in term:
+        # An email address: exact, through the B-tree index `submission_call_email`.
+        submissions = submissions.filter(respondent_email__iexact=term)
+    elif REFERENCE.match(term):
+        # A reference ("PTF0042"): exact, through `submission_call_reference`.
+        submissions = submissions.filter(reference__iexact=term)
+    elif term:
+        # Part of a name or an organisation's name: the trigram index.
         submissions = submissions.filter(
-            Q(reference__iexact=term)
-            | Q(respondent_name__icontains=term)
-            | Q(organisation_name__icontains=term)
-            | Q(respondent_email__iexact=term)
+            Q(respondent_name__icontains=term) | Q(organisation_name__icontains=term)
         )
     return submissions
+
+
+def submission_list_key(*, status: str = "") -> str:
+    """The column the list is ordered by, newest first: drafts have no number."""
+    return "pk" if status == SubmissionStatus.DRAFT else "number"
+
+
+@dataclass(frozen=True)
+class KeysetPage:
+    """One page of a list read by key ("keyset pagination"): the cost of any page, the last
+    included, is the cost of the first. `newer`/`older` are the keys to ask for the pages
+    either side (None at either end); `count` is exact up to COUNT_LIMIT, then an estimate."""
+
+    items: list
+    count: int
+    count_is_estimate: bool
+    newer: int | None
+    older: int | None
+
+    @property
+    def is_newest(self) -> bool:
+        return self.newer is None
+
+    @property
+    def is_oldest(self) -> bool:
+        return self.older is None
+
+
+COUNT_LIMIT = 1000
+
+
+def keyset_page(
+    queryset: QuerySet,
+    *,
+    key: str,
+    after: int | None = None,
+    before: int | None = None,
+    oldest: bool = False,
+    size: int = 25,
+) -> KeysetPage:
+    """The page of `queryset` (ordered by `-key`) after the key `after` (older), before the
+    key `before` (newer), the oldest page, or else the newest; two queries, three when there
+    are more than COUNT_LIMIT rows."""
+    everything = queryset
+    if before is not None:
+        rows = list(queryset.filter(**{f"{key}__gt": before}).order_by(key)[: size + 1])
+        has_newer, has_older = len(rows) > size, True
+        rows = rows[:size][::-1]
+    elif oldest:
+        rows = list(queryset.order_by(key)[: size + 1])
+        has_newer, has_older = len(rows) > size, False
+        rows = rows[:size][::-1]
+    else:
+        if after is not None:
+            queryset = queryset.filter(**{f"{key}__lt": after})
+        rows = list(queryset[: size + 1])
+        has_newer, has_older = after is not None, len(rows) > size
+        rows = rows[:size]
+    if not rows:
+        has_newer = has_older = False
+    count, estimate = bounded_count(everything)
+    return KeysetPage(
+        items=rows,
+        count=count,
+        count_is_estimate=estimate,
+        newer=getattr(rows[0], key) if has_newer else None,
+        older=getattr(rows[-1], key) if has_older else None,
+    )
 
 
 def submission_for_secretariat(*, call: CallForEvidence, public_id) -> Submission:
@@ -92,43 +168,50 @@ class DayCount:
 
 
 def call_dashboard_counts(*, call: CallForEvidence) -> dict:
-    """The call dashboard's counts in three queries, whatever the number of responses:
-    responses started per day (sent or still drafts, UK days) with the totals; sent
-    responses by respondent type and place; the names of those places."""
+    """The call dashboard's counts in three small queries, whatever the number of responses.
+
+    They are read from materialised views that beat refreshes every minute
+    (`evidence.dashboard_counts_refresh`; migration 0008), so the cost does not grow with the
+    call: responses started per UK day by status, and sent responses by respondent type and
+    place; then the names of those places. `as_of` says when the views were refreshed.
+    """
     by_day: dict = {}
     totals = dict.fromkeys(SubmissionStatus.values, 0)
-    for row in (
-        Submission.objects.filter(call=call)
-        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
-        .values("day", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        drafts, sent = by_day.get(row["day"], (0, 0))
-        if row["status"] == SubmissionStatus.DRAFT:
-            drafts += row["n"]
+    as_of = None
+    with connections[router.db_for_read(Submission)].cursor() as cursor:
+        cursor.execute(
+            "SELECT day, status, n, refreshed_at FROM evidence_call_day_counts WHERE call_id = %s",
+            [call.pk],
+        )
+        day_rows = cursor.fetchall()
+        cursor.execute(
+            "SELECT responding_as, organisation_type, place_key, n FROM evidence_call_who_counts"
+            " WHERE call_id = %s",
+            [call.pk],
+        )
+        who_rows = cursor.fetchall()
+    for day, status, n, refreshed_at in day_rows:
+        as_of = refreshed_at
+        drafts, sent = by_day.get(day, (0, 0))
+        if status == SubmissionStatus.DRAFT:
+            drafts += n
         else:
-            sent += row["n"]
-        by_day[row["day"]] = (drafts, sent)
-        totals[row["status"]] += row["n"]
+            sent += n
+        by_day[day] = (drafts, sent)
+        totals[status] = totals.get(status, 0) + n
     days = [DayCount(day, drafts, sent) for day, (drafts, sent) in sorted(by_day.items())]
     types: dict[str, int] = {}
     by_place: dict[int | None, int] = {}
     type_labels = dict(OrganisationType.choices)
     as_labels = dict(RespondingAs.choices)
-    # Grouped by place id, not name: an index-only scan of `submission_call_who`.
-    for row in (
-        Submission.objects.filter(call=call, number__isnull=False)
-        .values("responding_as", "organisation_type", "place_id")
-        .annotate(n=Count("*"))  # COUNT(*), not COUNT(id): the index does not hold the id
-        .order_by()
-    ):
-        if row["organisation_type"]:
-            label = str(type_labels.get(row["organisation_type"], row["organisation_type"]))
+    for responding_as, organisation_type, place_key, n in who_rows:
+        if organisation_type:
+            label = str(type_labels.get(organisation_type, organisation_type))
         else:
-            label = str(as_labels.get(row["responding_as"], _("Not given")))
-        types[label] = types.get(label, 0) + row["n"]
-        by_place[row["place_id"]] = by_place.get(row["place_id"], 0) + row["n"]
+            label = str(as_labels.get(responding_as, _("Not given")))
+        types[label] = types.get(label, 0) + n
+        place_id = place_key or None
+        by_place[place_id] = by_place.get(place_id, 0) + n
     names = dict(
         Place.objects.filter(pk__in=[pk for pk in by_place if pk is not None]).values_list(
             "pk", "name"
@@ -146,4 +229,21 @@ def call_dashboard_counts(*, call: CallForEvidence) -> dict:
         "drafts": totals[SubmissionStatus.DRAFT],
         "submitted": totals[SubmissionStatus.SUBMITTED],
         "withdrawn": totals[SubmissionStatus.WITHDRAWN],
+        "as_of": as_of,
     }
+
+
+def bounded_count(queryset: QuerySet) -> tuple[int, bool]:
+    """(count, is_estimate): exact up to COUNT_LIMIT rows, read no further; above that the
+    planner's estimate, rounded to two significant figures ("about 48,000")."""
+    counted = queryset.order_by()[: COUNT_LIMIT + 1].count()
+    if counted <= COUNT_LIMIT:
+        return counted, False
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    estimate = max(int(plan[0]["Plan"]["Plan Rows"]), COUNT_LIMIT + 1)
+    return int(float(f"{estimate:.2g}")), True

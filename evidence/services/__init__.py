@@ -13,6 +13,7 @@ from .calls import (
     section_move,
     section_update,
 )
+from .dashboard import dashboard_counts_refresh
 from .submissions import (
     continue_token_hash,
     late_link_issue,
@@ -35,6 +36,7 @@ __all__ = [
     "call_update",
     "calls_sync_status",
     "continue_token_hash",
+    "dashboard_counts_refresh",
     "late_link_issue",
     "question_create",
     "question_move",

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 
 from evidence.enums import CALL_MANUAL_TRANSITIONS, CallStatus
 from evidence.forms import (
@@ -21,9 +21,11 @@ from evidence.forms import (
 from evidence.models import Attachment, LateSubmissionLink, Question
 from evidence.selectors import (
     call_dashboard_counts,
+    keyset_page,
     late_links_for_call,
     submission_attachments,
     submission_for_secretariat,
+    submission_list_key,
     submission_summary,
     submissions_for_secretariat,
 )
@@ -51,26 +53,40 @@ class CallDashboardView(CallManageMixin, TemplateView):
         return context
 
 
-class SubmissionListView(CallManageMixin, ListView):
-    """A call's responses: search, filters, pages; a fixed number of queries per page."""
+class SubmissionListView(CallManageMixin, TemplateView):
+    """A call's responses: search, filters, and pages read by key (newest first), so the
+    last page costs what the first does; a fixed number of queries per page."""
 
     template_name = "evidence/secretariat/submission_list.html"
-    context_object_name = "submissions"
-    paginate_by = PAGE_SIZE
-
-    def get_queryset(self):
-        self.filter_form = SubmissionFilterForm(self.request.GET or None)
-        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
-        return submissions_for_secretariat(call=self.call, **filters)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter_form"] = self.filter_form
+        self.filter_form = SubmissionFilterForm(self.request.GET or None)
+        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        page = keyset_page(
+            submissions_for_secretariat(call=self.call, **filters),
+            key=submission_list_key(status=filters.get("status", "")),
+            after=_key(self.request.GET.get("after")),
+            before=_key(self.request.GET.get("before")),
+            oldest=self.request.GET.get("page") == "oldest",
+            size=PAGE_SIZE,
+        )
         query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query"] = query.urlencode()
-        context["filtered"] = bool(query)
+        for name in ("after", "before", "page"):
+            query.pop(name, None)
+        context.update(
+            filter_form=self.filter_form,
+            page=page,
+            submissions=page.items,
+            query=query.urlencode(),
+            filtered=bool(query),
+        )
         return context
+
+
+def _key(value: str | None) -> int | None:
+    """A page key from the address; anything else means the first page."""
+    return int(value) if value and value.isdigit() and len(value) < 19 else None
 
 
 class SubmissionDetailView(CallManageMixin, TemplateView):

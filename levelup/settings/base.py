@@ -315,6 +315,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     # The read path already respects the clock; this keeps stored statuses in step.
+    # The call dashboard's pre-aggregated counts (materialised views): at most a minute old.
+    "evidence-dashboard-counts-refresh": {
+        "task": "evidence.dashboard_counts_refresh",
+        "schedule": 60.0,
+    },
     "evidence-calls-sync-status": {
         "task": "evidence.calls_sync_status",
         "schedule": 60.0,

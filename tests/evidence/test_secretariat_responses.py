@@ -14,6 +14,7 @@ from evidence.enums import (
     SubmissionStatus,
 )
 from evidence.models import LateSubmissionLink, Submission
+from evidence.services import dashboard_counts_refresh
 from levelup.enums import OrganisationType
 from levelup.models import AuditEntry, OutboundEmail
 from tests.factories import (
@@ -35,11 +36,12 @@ def test_dashboard_queries_constant(client, secretariat, call, rows, django_asse
     for _n in range(rows):  # each from its own place: the places' names are one query
         SubmissionFactory(call=call, submitted=True, place=PlaceFactory())
     SubmissionFactory.create_batch(rows, call=call)
+    dashboard_counts_refresh()
     client.force_login(secretariat)
     client.get(_url("evidence:manage-call", call))  # session and content types warmed
 
-    # session, user, role grants, call, then two aggregates and the places' names, whatever
-    # the number of rows
+    # session, user, role grants, call, then the two pre-aggregated counts and the places'
+    # names, whatever the number of rows
     with django_assert_num_queries(7):
         response = client.get(_url("evidence:manage-call", call))
 
@@ -59,6 +61,7 @@ def test_dashboard_counts_by_day_type_and_place(client, secretariat, call):
         organisation_type=OrganisationType.LOCAL_AUTHORITY,
     )
     SubmissionFactory(call=call)
+    dashboard_counts_refresh()
     client.force_login(secretariat)
 
     response = client.get(_url("evidence:manage-call", call))
@@ -89,9 +92,9 @@ def test_submission_list_queries_constant(
     client.force_login(secretariat)
     client.get(_url("evidence:manage-submissions", call))
 
-    # session, user, role grants, call, count, places for the filter, the page
+    # session, user, role grants, call, the page, the bounded count, places for the filter
     with django_assert_num_queries(7):
-        response = client.get(_url("evidence:manage-submissions", call), {"q": "", "page": 1})
+        response = client.get(_url("evidence:manage-submissions", call), {"q": ""})
 
     assert len(response.context["submissions"]) == min(rows, 25)
 
@@ -139,12 +142,16 @@ def test_submission_list_filters_and_hides_drafts_and_other_calls(client, secret
 
 def test_submission_list_paginates_keeping_filters(client, secretariat, call):
     SubmissionFactory.create_batch(26, call=call, submitted=True)
+    oldest = call.submissions.order_by("number").first()
     client.force_login(secretariat)
 
     response = client.get(_url("evidence:manage-submissions", call), {"status": "submitted"})
 
-    assert response.context["page_obj"].paginator.num_pages == 2
-    assert "?status=submitted&amp;page=2" in response.content.decode()
+    html = response.content.decode()
+    assert response.context["page"].count == 26
+    assert f"?status=submitted&amp;after={oldest.number + 1}" in html
+    assert "?status=submitted&amp;page=oldest" in html
+    assert "Newer" not in html
 
 
 def test_submission_detail_shows_answers_and_channel(client, secretariat, call):
@@ -620,24 +627,123 @@ def test_submission_list_search_and_filters_queries_constant(
     )
     client.force_login(secretariat)
     url = _url("evidence:manage-submissions", call)
-    query = {"q": "anchor", "organisation_type": "community", "place": place.pk, "page": 1}
+    query = {"q": "anchor", "organisation_type": "community", "place": place.pk}
     client.get(url, query)
 
-    # session, user, role grants, call, the chosen place (form check), count, places for
-    # the filter, the page
+    # session, user, role grants, call, the chosen place (form check), the page, the
+    # bounded count, places for the filter
     with django_assert_num_queries(8):
         response = client.get(url, query)
 
-    assert response.context["page_obj"].paginator.count == rows
+    assert response.context["page"].count == rows
     assert len(response.context["submissions"]) == min(rows, 25)
 
 
-def test_submission_list_second_page_holds_the_rest_in_reference_order(client, secretariat, call):
+def test_submission_list_older_page_holds_the_rest_in_reference_order(client, secretariat, call):
     SubmissionFactory.create_batch(27, call=call, submitted=True)
+    numbers = sorted(call.submissions.values_list("number", flat=True))
+    client.force_login(secretariat)
+    first = client.get(_url("evidence:manage-submissions", call))
+
+    older = client.get(
+        _url("evidence:manage-submissions", call), {"after": first.context["page"].older}
+    )
+
+    assert [s.number for s in older.context["submissions"]] == [numbers[1], numbers[0]]
+    html = older.content.decode()
+    assert f"?before={numbers[1]}" in html
+    assert "Older" not in html
+
+
+def test_submission_list_oldest_page_and_back_to_newer(client, secretariat, call):
+    SubmissionFactory.create_batch(27, call=call, submitted=True)
+    numbers = sorted(call.submissions.values_list("number", flat=True))
     client.force_login(secretariat)
 
-    second = client.get(_url("evidence:manage-submissions", call), {"page": 2})
+    oldest = client.get(_url("evidence:manage-submissions", call), {"page": "oldest"})
+    newer = client.get(
+        _url("evidence:manage-submissions", call), {"before": oldest.context["page"].newer}
+    )
 
-    numbers = sorted(call.submissions.values_list("number", flat=True))
-    assert [s.number for s in second.context["submissions"]] == [numbers[1], numbers[0]]
-    assert "?page=1" in second.content.decode()
+    assert [s.number for s in oldest.context["submissions"]] == numbers[:25][::-1]
+    assert oldest.context["page"].is_oldest
+    assert [s.number for s in newer.context["submissions"]] == numbers[25:][::-1]
+    assert newer.context["page"].is_newest
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_submission_list_oldest_page_queries_constant(
+    client, secretariat, call, rows, django_assert_num_queries
+):
+    SubmissionFactory.create_batch(rows, call=call, submitted=True, place=PlaceFactory())
+    client.force_login(secretariat)
+    url = _url("evidence:manage-submissions", call)
+    client.get(url, {"page": "oldest"})
+
+    # session, user, role grants, call, the page, the bounded count, places for the filter
+    with django_assert_num_queries(7):
+        response = client.get(url, {"page": "oldest"})
+
+    assert len(response.context["submissions"]) == min(rows, 25)
+
+
+def test_submission_list_count_above_the_limit_is_an_estimate(
+    client, secretariat, call, monkeypatch
+):
+    from evidence.selectors import responses
+
+    monkeypatch.setattr(responses, "COUNT_LIMIT", 5)
+    SubmissionFactory.create_batch(8, call=call, submitted=True)
+    client.force_login(secretariat)
+
+    response = client.get(_url("evidence:manage-submissions", call))
+
+    page = response.context["page"]
+    assert page.count_is_estimate is True
+    assert page.count >= 6
+    assert f"About {page.count:,} responses" in response.content.decode()
+
+
+def test_submission_list_exact_email_and_reference_are_exact_lookups(client, secretariat, call):
+    wanted = SubmissionFactory(call=call, submitted=True, respondent_email="Pat@Example.org")
+    SubmissionFactory(call=call, submitted=True, respondent_name="pat@example.org fan")
+    client.force_login(secretariat)
+
+    by_email = client.get(_url("evidence:manage-submissions", call), {"q": "pat@example.ORG"})
+    by_reference = client.get(
+        _url("evidence:manage-submissions", call), {"q": wanted.reference.lower()}
+    )
+
+    assert [s.pk for s in by_email.context["submissions"]] == [wanted.pk]
+    assert [s.pk for s in by_reference.context["submissions"]] == [wanted.pk]
+
+
+def test_submission_list_email_search_uses_the_btree_index(call):
+    from django.db import connection
+
+    from evidence.selectors import submissions_for_secretariat
+
+    # As the count reads it (no order): the rows found by the email alone.
+    queryset = submissions_for_secretariat(call=call, q="pat@example.org").order_by()
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "submission_call_email" in plan
+    assert "submission_search_trgm" not in plan
+
+
+def test_dashboard_counts_wait_for_the_refresh(client, secretariat, call):
+    SubmissionFactory(call=call, submitted=True)
+    dashboard_counts_refresh()
+    SubmissionFactory(call=call, submitted=True)
+    client.force_login(secretariat)
+
+    before = client.get(_url("evidence:manage-call", call)).context["stats"]["submitted"]
+    dashboard_counts_refresh()
+    after = client.get(_url("evidence:manage-call", call))
+
+    assert (before, after.context["stats"]["submitted"]) == (1, 2)
+    assert "the counts are brought up to date every minute" in after.content.decode()
