@@ -35,6 +35,11 @@ def _list(ctx: Context, query: str = "") -> str:
     return f"{url}?{query}" if query else url
 
 
+def _deep_key(ctx: Context) -> int:
+    skipped = min(1999 * 25, ctx.sent // 2)
+    return ctx.sent - skipped + 1
+
+
 PAGES: list[Page] = [
     Page("/healthz", "anonymous", "baseline", lambda ctx: reverse("healthz")),
     Page("Public: call list", "anonymous", "public", lambda ctx: reverse("evidence:call-list")),
@@ -58,14 +63,15 @@ PAGES: list[Page] = [
         "Secretariat: responses, page 2,000",
         "secretariat",
         "list",
-        # (the middle page when there are fewer than 4,000 pages)
-        lambda ctx: _list(ctx, f"page={min(2000, max(1, ctx.sent // 50))}"),
+        # The list is read by key: page 2,000 is the one after the 49,975 newest references
+        # (the middle of the list when there are fewer than 4,000 pages).
+        lambda ctx: _list(ctx, f"after={_deep_key(ctx)}"),
     ),
     Page(
         "Secretariat: responses, last page",
         "secretariat",
         "list",
-        lambda ctx: _list(ctx, "page=last"),
+        lambda ctx: _list(ctx, "page=oldest"),
     ),
     Page(
         "Secretariat: responses, business in one place",

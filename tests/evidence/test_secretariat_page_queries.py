@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import QuestionFactory, SubmissionFactory
+from tests.factories import PlaceFactory, QuestionFactory, SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +54,9 @@ def test_secretariat_list_queries_constant(
 
 
 def test_secretariat_search_matches_the_trigram_index(call):
-    """The search's four tests are the expressions the trigram index holds, so PostgreSQL
-    answers them with a BitmapOr of that one index (plan in docs/benchmarks.md)."""
+    """A name search's two tests are expressions the trigram index holds, so PostgreSQL
+    answers them with a BitmapOr of that one index; emails and references are exact lookups
+    on their own B-tree indexes (test_secretariat_responses.py)."""
     from django.db import connection
 
     from evidence.selectors import submissions_for_secretariat
@@ -65,32 +66,27 @@ def test_secretariat_search_matches_the_trigram_index(call):
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'submission_search_trgm'")
         (indexdef,) = cursor.fetchone()
 
-    for column in ("respondent_name", "organisation_name", "respondent_email", "reference"):
+    for column in ("respondent_name", "organisation_name"):
         assert f'UPPER("evidence_submission"."{column}"::text)' in sql
         assert f"upper(({column})::text) gin_trgm_ops" in indexdef
+    assert "respondent_email" not in sql.split("WHERE")[1]
     assert indexdef.startswith("CREATE INDEX submission_search_trgm ON public.evidence_submission")
 
 
-def test_dashboard_who_and_where_counts_read_only_indexed_columns(call):
-    """The "who responded / where from" aggregate reads nothing but the columns of the partial
-    index `submission_call_who` (COUNT(*), not COUNT(id)), so it can be an index-only scan."""
+def test_dashboard_reads_only_the_pre_aggregated_counts(call):
+    """The dashboard's counts come from the materialised views (refreshed by beat), never
+    from the responses themselves, so their cost does not grow with the call."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from evidence.selectors import call_dashboard_counts
+    from evidence.services import dashboard_counts_refresh
 
-    SubmissionFactory(call=call, submitted=True)
+    SubmissionFactory(call=call, submitted=True, place=PlaceFactory())
+    dashboard_counts_refresh()
     with CaptureQueriesContext(connection) as queries:
-        call_dashboard_counts(call=call)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'submission_call_who'")
-        (indexdef,) = cursor.fetchone()
+        counts = call_dashboard_counts(call=call)
 
-    who = next(q["sql"] for q in queries.captured_queries if '"place_id"' in q["sql"])
-    columns = set(re.findall(r'"evidence_submission"\."(\w+)"', who))
-    assert columns == {"responding_as", "organisation_type", "place_id", "call_id", "number"}
-    assert 'COUNT(*) AS "n"' in who
-    assert indexdef.endswith(
-        "USING btree (call_id, responding_as, organisation_type, place_id) "
-        "WHERE (number IS NOT NULL)"
-    )
+    tables = [re.findall(r"FROM \"?(\w+)", q["sql"])[0] for q in queries.captured_queries]
+    assert tables == ["evidence_call_day_counts", "evidence_call_who_counts", "levelup_place"]
+    assert counts["submitted"] == 1
