@@ -11,6 +11,7 @@ from evidence.answers import answer_problems, choice_options
 from evidence.enums import PublicationPreference, QuestionKind, RespondingAs
 from levelup.enums import BusinessSize, OrganisationType
 from levelup.models import Place
+from levelup.widgets import FastSelect
 
 from .base import form_helper, optional_label
 
@@ -50,6 +51,7 @@ class RespondentDetailsForm(forms.Form):
     organisation_type = forms.ChoiceField(
         label=_("Type of organisation"),
         choices=[("", _("Choose a type")), *list(OrganisationType.choices)],
+        widget=FastSelect,
         required=False,
         help_text=_("If you respond on behalf of an organisation."),
         error_messages={"invalid_choice": _("Choose a type from the list.")},
@@ -65,6 +67,7 @@ class RespondentDetailsForm(forms.Form):
     place = forms.ModelChoiceField(
         label=optional_label(_("Place")),
         queryset=Place.objects.order_by("name"),
+        widget=FastSelect,
         required=False,
         empty_label=_("Not listed, or prefer not to say"),
         help_text=_("The town or city your evidence is mostly about."),

@@ -12,6 +12,7 @@ from evidence.enums import (
 )
 from levelup.enums import OrganisationType
 from levelup.models import Place
+from levelup.widgets import FastSelect
 
 from .base import form_helper, optional_label
 from .calls import LocalDateTimeField
@@ -44,6 +45,7 @@ class SubmissionFilterForm(forms.Form):
         label=_("Place"),
         required=False,
         queryset=Place.objects.order_by("name"),
+        widget=FastSelect,
         empty_label=_("Any"),
     )
     channel = forms.ChoiceField(
