@@ -349,6 +349,7 @@ def run(args, processes: list) -> None:
             f"{HOST}:{port}",
             "--workers",
             str(args.web_workers),
+            "--preload",
             "--log-level",
             "warning",
             "--error-logfile",
@@ -375,7 +376,7 @@ def run(args, processes: list) -> None:
     )
     processes.append(celery)
     host = f"http://{HOST}:{port}"
-    wait_for(f"{host}/healthz")
+    wait_for(f"{host}/healthz", seconds=300)
     time.sleep(2)
     workers = children(gunicorn.pid)
     celery_workers = [celery.pid, *children(celery.pid)]

@@ -10,6 +10,7 @@ import time
 import uuid
 from datetime import timedelta
 
+from django.core.management.base import OutputWrapper
 from django.db import connection, transaction
 from django.utils import timezone
 from psycopg.types.json import Jsonb
@@ -95,11 +96,14 @@ class _Progress:
             f"[{'#' * filled}{'.' * (30 - filled)}] {done:,}/{self.total:,} responses "
             f"({100 * done / max(self.total, 1):.0f}%), {elapsed:.0f} s, about {left:.0f} s left"
         )
-        if self.tty:
-            self.stdout.write(f"\r{line}", ending="\n" if done >= self.total else "")
-            self.stdout.flush()
+        text = f"\r{line}" if self.tty else f"{line}\n"
+        if self.tty and done >= self.total:
+            text += "\n"
+        if isinstance(self.stdout, OutputWrapper):
+            self.stdout.write(text, ending="")
         else:
-            self.stdout.write(line)
+            self.stdout.write(text)
+        self.stdout.flush()
 
 
 def _call(body: Body) -> tuple[CallForEvidence, list[Question]]:
