@@ -194,7 +194,16 @@ def main() -> None:
     parser.add_argument("--attachment-mb", type=float, default=1.0)
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--under-load", default="", help="a sentence on what else ran")
+    parser.add_argument(
+        "--render-only", type=Path, help="write the doc again from a saved report.json"
+    )
     args = parser.parse_args()
+    if args.render_only:
+        from benchmarks.pages import TARGETS, p95_target
+
+        report = json.loads(args.render_only.read_text())
+        args.output.write_text(render(report, TARGETS, p95_target))
+        return
 
     RUN.mkdir(parents=True, exist_ok=True)
     started_file = RUN / "started"
