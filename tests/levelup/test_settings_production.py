@@ -314,3 +314,16 @@ def test_env_example_documents_every_variable_the_settings_read():
     missing = sorted(_variables_read_by_settings() - _variables_in_env_example())
 
     assert missing == [], f"add these to .env.example, with a comment: {missing}"
+
+
+def test_production_keeps_sessions_and_cache_in_redis():
+    settings = _production_settings("CACHES", "SESSION_ENGINE", "SESSION_CACHE_ALIAS")
+
+    backends = {alias: cache["BACKEND"] for alias, cache in settings["CACHES"].items()}
+    assert backends == {
+        "default": "django.core.cache.backends.redis.RedisCache",
+        "sessions": "django.core.cache.backends.redis.RedisCache",
+    }
+    assert settings["CACHES"]["sessions"]["LOCATION"] == "redis://redis:6379/0"
+    assert settings["SESSION_ENGINE"] == "django.contrib.sessions.backends.cache"
+    assert settings["SESSION_CACHE_ALIAS"] == "sessions"
