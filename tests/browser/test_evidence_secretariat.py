@@ -119,6 +119,7 @@ def test_secretariat_runs_a_call_with_responses_late_links_and_import(
 ):
     from evidence.enums import ImportStatus
     from evidence.models import ImportJob, ReferenceCounter, Submission
+    from evidence.services import dashboard_counts_refresh
     from evidence.services.imports import import_run
     from tests.factories import (
         CallForEvidenceFactory,
@@ -136,6 +137,7 @@ def test_secretariat_runs_a_call_with_responses_late_links_and_import(
     ReferenceCounter.objects.create(
         call=call, last_number=call.submissions.aggregate(n=Max("number"))["n"]
     )
+    dashboard_counts_refresh()  # as beat does every minute
     _sign_in(page, visit, submit, secretariat)
 
     visit("/manage/calls/towns/")
