@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -14,6 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from .audit import audit_record
+from .auth import client_ip, sign_in_paused_for_address
 from .forms import AccountPasswordResetForm, AccountSetPasswordForm, SignInForm
 from .selectors import roles_for_user
 
@@ -44,6 +47,17 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # Before any password is checked: an address spraying many accounts is paused.
+        if sign_in_paused_for_address(request):
+            audit_record(
+                actor=None,
+                action="levelup.account.address_paused",
+                changes={"ip_address": client_ip(request)},
+            )
+            return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

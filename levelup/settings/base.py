@@ -224,16 +224,26 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 
+# How many reverse proxies in front of the app append to X-Forwarded-For; the client's
+# address is read that many entries from the right (levelup.auth.client_ip). 0: the socket's.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # Brute-force protection on sign-in: lock a user name from one address after repeated failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The lock ends AXES_COOLOFF_TIME after it started: attempts refused during the lock (even
+# with the right password) are not counted, so they cannot keep restarting it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "levelup.auth.client_ip"
+# Password spraying: failures from one address across every account within the cool-off.
+# Generous enough for an office behind one address; far below what spraying needs.
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=20)
 # The sign-in form's field is "username" (it holds the email address); count it in any case.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "levelup.auth.axes_username"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 
 # Email: services queue rows in the outbox (levelup.OutboundEmail); a Celery task sends them.
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -327,3 +327,17 @@ def test_production_keeps_sessions_and_cache_in_redis():
     assert settings["CACHES"]["sessions"]["LOCATION"] == "redis://redis:6379/0"
     assert settings["SESSION_ENGINE"] == "django.contrib.sessions.backends.cache"
     assert settings["SESSION_CACHE_ALIAS"] == "sessions"
+
+
+def test_production_reads_the_client_address_behind_one_proxy():
+    values = _production_settings(
+        "TRUSTED_PROXY_COUNT",
+        "AXES_CLIENT_IP_CALLABLE",
+        "AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT",
+    )
+
+    assert values == {
+        "TRUSTED_PROXY_COUNT": 1,
+        "AXES_CLIENT_IP_CALLABLE": "levelup.auth.client_ip",
+        "AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT": False,
+    }
