@@ -1,11 +1,9 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .audit import audit_record
-from .outbox import outbox_queue
+from .services import password_reset_request
 
 
 def _helper() -> FormHelper:
@@ -39,7 +37,7 @@ class SignInForm(AuthenticationForm):
 
 
 class AccountPasswordResetForm(PasswordResetForm):
-    """Sends the reset link through the outbox, so it is retried when SMTP is down."""
+    """Queues the reset link in the outbox, so it is retried when SMTP is down."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,25 +48,13 @@ class AccountPasswordResetForm(PasswordResetForm):
         self.fields["email"].error_messages["required"] = _("Enter your email address")
         self.helper = _helper()
 
-    @transaction.atomic
-    def save(self, *args, **kwargs):
-        audit_record(
+    def save(self, *, request, **kwargs) -> None:
+        """Only records and queues: who has this address is looked up when the email is sent."""
+        password_reset_request(
             actor=None,
-            action="levelup.account.password_reset_request",
-            changes={"email": self.cleaned_data["email"]},
+            email=self.cleaned_data["email"],
+            site_url=request.build_absolute_uri("/"),
         )
-        return super().save(*args, **kwargs)
-
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ) -> None:
-        outbox_queue(template="accounts/password_reset", to=[to_email], context=context)
 
 
 class AccountSetPasswordForm(SetPasswordForm):

@@ -324,6 +324,9 @@ class OutboundEmail(models.Model):
     to = models.JSONField(_("to"), default=list)
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(_("text"))
+    # Set for an email whose recipient is looked up when it is sent, not when it is queued
+    # (a password reset: the request looks the same whether or not the address has an account).
+    render_context = models.JSONField(_("context to render when sent"), null=True, blank=True)
     status = models.CharField(
         _("status"),
         max_length=10,

@@ -1,14 +1,21 @@
 """Writes on core objects. Keyword-only, one transaction, an audit entry each."""
 
+from urllib.parse import urlsplit
+
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from .audit import audit_record
 from .enums import ROLE_TARGET_MODELS, Role
-from .models import RoleGrant, User
+from .models import OutboundEmail, RoleGrant, User
+from .outbox import outbox_queue_deferred
 
 
 @transaction.atomic
@@ -67,6 +74,41 @@ def user_create(*, actor: User | None, email: str, name: str, password: str | No
     return user
 
 
+@transaction.atomic
+def password_reset_request(*, actor: User | None, email: str, site_url: str) -> None:
+    """Record a reset request and queue its email; the account lookup runs when it is sent.
+
+    The request does the same work whether or not `email` has an account, so its timing
+    reveals nothing (see `password_reset_render`).
+    """
+    audit_record(
+        actor=actor, action="levelup.account.password_reset_request", changes={"email": email}
+    )
+    outbox_queue_deferred(
+        template="accounts/password_reset", to=[email], context={"site_url": site_url}
+    )
+
+
+def password_reset_render(email: OutboundEmail) -> tuple[list[str], dict] | None:
+    """The reset link for the active account with the requested address, if there is one."""
+    address = email.to[0]
+    user = (
+        User.objects.filter(email__iexact=address, is_active=True)
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .first()
+    )
+    if user is None:
+        return None
+    site_url = urlsplit(email.render_context["site_url"])
+    return [user.email], {
+        "user": user,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "protocol": site_url.scheme,
+        "domain": site_url.netloc,
+    }
+
+
 def _is_user(actor) -> bool:
     return actor is not None and getattr(actor, "is_authenticated", False)
 
@@ -75,4 +117,11 @@ def _forget_roles(user: User) -> None:
     user.__dict__.pop("role_object_ids", None)
 
 
-__all__ = ["Role", "role_grant", "role_revoke", "user_create"]
+__all__ = [
+    "Role",
+    "password_reset_render",
+    "password_reset_request",
+    "role_grant",
+    "role_revoke",
+    "user_create",
+]

@@ -74,8 +74,6 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     form_class = AccountPasswordResetForm
     success_url = reverse_lazy("password-reset-sent")
-    # The form would name the site after the request's host name in the email.
-    extra_email_context = {"site_name": settings.SITE_NAME}
 
 
 class PasswordResetSentView(auth_views.PasswordResetDoneView):

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from levelup.enums import EmailStatus
 from levelup.models import AuditEntry, OutboundEmail
+from levelup.outbox import outbound_email_send
 from tests.factories import CallForEvidenceFactory, PartnershipFactory, UserFactory
 from tests.factories.core import PASSWORD
 
@@ -76,28 +77,60 @@ def test_password_reset_queues_email_in_outbox(client, django_capture_on_commit_
     UserFactory(email="ann@example.org", name="Ann Example")
 
     with django_capture_on_commit_callbacks() as callbacks:
-        response = client.post(reverse("password-reset"), {"email": "ann@example.org"})
+        response = client.post(reverse("password-reset"), {"email": "Ann@example.org"})
+    outbound_email_send(email_id=OutboundEmail.objects.get().pk)
 
     assert response.status_code == 302
     assert response["Location"] == reverse("password-reset-sent")
     email = OutboundEmail.objects.get()
     assert email.to == ["ann@example.org"]
-    assert email.status == EmailStatus.QUEUED
+    assert email.status == EmailStatus.SENT
+    assert email.subject == "Reset your LevelUp password"
     assert "Dear Ann Example," in email.body_text
+    assert "http://testserver/accounts/password-reset/" in email.body_text
     assert len(callbacks) == 1
     assert AuditEntry.objects.filter(action="levelup.account.password_reset_request").count() == 1
 
 
-def test_password_reset_unknown_address_reveals_nothing(client):
+def test_password_reset_unknown_address_reveals_nothing(client, mailoutbox):
     response = client.post(reverse("password-reset"), {"email": "nobody@example.org"})
+    outbound_email_send(email_id=OutboundEmail.objects.get().pk)
 
     assert response["Location"] == reverse("password-reset-sent")
-    assert OutboundEmail.objects.count() == 0
+    email = OutboundEmail.objects.get()
+    assert email.status == EmailStatus.ABANDONED
+    assert email.last_error == "Nobody to send to: no active account has this address."
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize("email", ["ann@example.org", "nobody@example.org"])
+def test_password_reset_request_does_the_same_work_for_any_address(
+    client, email, django_assert_num_queries
+):
+    """Same queries, none of them reading accounts: the answer's timing reveals nothing."""
+    UserFactory(email="ann@example.org")
+
+    with django_assert_num_queries(4) as captured:
+        response = client.post(reverse("password-reset"), {"email": email})
+
+    assert response["Location"] == reverse("password-reset-sent")
+    assert not [q for q in captured.captured_queries if "levelup_user" in q["sql"]]
+
+
+def test_password_reset_inactive_account_gets_nothing(client, mailoutbox):
+    UserFactory(email="ann@example.org", is_active=False)
+
+    client.post(reverse("password-reset"), {"email": "ann@example.org"})
+    outbound_email_send(email_id=OutboundEmail.objects.get().pk)
+
+    assert OutboundEmail.objects.get().status == EmailStatus.ABANDONED
+    assert mailoutbox == []
 
 
 def test_password_reset_link_sets_new_password(client):
     person = UserFactory(email="ann@example.org")
     client.post(reverse("password-reset"), {"email": "ann@example.org"})
+    outbound_email_send(email_id=OutboundEmail.objects.get().pk)
     link = re.search(r"http://testserver(\S+)", OutboundEmail.objects.get().body_text).group(1)
 
     form_page = client.get(link, follow=True)
