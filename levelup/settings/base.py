@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads GET or POST: PostgreSQL cannot store NUL characters.
+    "levelup.middleware.StripNulMiddleware",
     # Before sessions, so that a session written by the request counts as a write.
     "levelup.db.ReplicaMiddleware",
     "csp.middleware.CSPMiddleware",
