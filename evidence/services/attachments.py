@@ -12,7 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from evidence.enums import AttachmentStatus, QuestionKind
-from evidence.files import extract_text, sniff_kind
+from evidence.files import UnsafeArchive, extract_text, sniff_kind
 from evidence.models import Attachment, Question, Submission
 from levelup.audit import audit_record
 from levelup.jobs import dispatch_on_commit
@@ -69,7 +69,13 @@ def attachment_add(*, actor, submission: Submission, upload, question: Question 
             % {"count": submission.call.max_attachments},
             code="too_many",
         )
-    kind = sniff_kind(data)
+    try:
+        kind = sniff_kind(data)
+    except UnsafeArchive as exc:
+        raise ValidationError(
+            _("%(name)s cannot be accepted. %(reason)s") % {"name": upload.name, "reason": exc},
+            code="unsafe_archive",
+        ) from None
     if kind is None:
         raise ValidationError(
             _(

@@ -14,6 +14,7 @@ import csv
 import hashlib
 import io
 import threading
+import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from typing import Any
@@ -34,6 +35,7 @@ from evidence.enums import (
     RespondingAs,
     SubmissionChannel,
 )
+from evidence.files import UnsafeArchive, check_archive
 from evidence.models import CallForEvidence, ImportJob, Question, Submission
 from levelup.audit import audit_record
 from levelup.enums import BusinessSize, OrganisationType
@@ -135,6 +137,12 @@ def import_read(*, data: bytes, file_format: str) -> tuple[list[str], Iterator[l
     if file_format == "xlsx":
         from openpyxl import load_workbook
 
+        try:
+            check_archive(data)
+        except UnsafeArchive as exc:
+            raise ValidationError(str(exc)) from None
+        except zipfile.BadZipFile:
+            raise ValidationError(_("The Excel file could not be read: is it damaged?")) from None
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file

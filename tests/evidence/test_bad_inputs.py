@@ -12,7 +12,7 @@ from evidence.enums import AttachmentStatus, QuestionKind, SubmissionStatus
 from evidence.models import Attachment, CallForEvidence, Submission
 from evidence.services import attachment_extract_text
 from levelup.models import OutboundEmail
-from tests.evidence.documents import corrupt_pdf_bytes, exe_bytes, pdf_bytes
+from tests.evidence.documents import corrupt_pdf_bytes, docx_bomb, exe_bytes, odt_bomb, pdf_bytes
 from tests.factories import (
     AnswerFactory,
     CallForEvidenceFactory,
@@ -139,6 +139,21 @@ def test_exe_renamed_pdf_is_refused(client, call, draft):
     message = (
         "report.pdf is not a PDF, Word (DOCX), OpenDocument (ODT) or plain text file. "
         "We check what a file contains, not only its name."
+    )
+    assert response.context["form"].errors[f"q{_file_q(call).pk}"] == [message]
+    _shown(response, _file_q(call), message)
+    assert Attachment.objects.count() == 0
+    assert draft.answers.get().text == "Short answer"
+
+
+@pytest.mark.parametrize(("name", "bomb"), [("report.odt", odt_bomb), ("report.docx", docx_bomb)])
+def test_zip_bomb_upload_is_refused_and_answers_kept(client, call, draft, name, bomb):
+    response = _upload(client, call, draft, name, bomb(1024))
+
+    message = (
+        f"{name} cannot be accepted. This file unpacks to more than 100 MB, which is more "
+        "than any document we accept. Save it again from the program that made it, or split "
+        "it up."
     )
     assert response.context["form"].errors[f"q{_file_q(call).pk}"] == [message]
     _shown(response, _file_q(call), message)

@@ -1,7 +1,31 @@
-import pytest
+import tracemalloc
 
-from evidence.files import extract_text, sniff_kind
-from tests.evidence.documents import corrupt_pdf_bytes, docx_bytes, exe_bytes, odt_bytes, pdf_bytes
+import pytest
+from django.core.exceptions import ValidationError
+
+from evidence import files
+from evidence.enums import AttachmentKind
+from evidence.files import (
+    EXTRACT_MEMORY_BYTES,
+    ExtractionFailed,
+    UnsafeArchive,
+    extract_in_child,
+    extract_text,
+    sniff_kind,
+)
+from evidence.services.imports import import_read
+from tests.evidence.documents import (
+    MIB,
+    corrupt_pdf_bytes,
+    docx_bomb,
+    docx_bytes,
+    exe_bytes,
+    many_entries_zip,
+    odt_bomb,
+    odt_bytes,
+    pdf_bytes,
+    zip_bomb,
+)
 
 
 @pytest.mark.parametrize(
@@ -35,3 +59,111 @@ def test_extract_text_reads_each_kind(kind, data, expected):
 def test_extract_text_corrupt_pdf_raises_value_error():
     with pytest.raises(ValueError):
         extract_text("pdf", corrupt_pdf_bytes())
+
+
+# Zip bombs: small on disk, huge inflated. Built for real in the test (see documents.py).
+
+
+def _peak_python_allocation(function, *args) -> tuple[object, int]:
+    """What `function` returned (or raised), and the most memory it held at once."""
+    tracemalloc.start()
+    try:
+        try:
+            outcome = function(*args)
+        except Exception as exc:
+            outcome = exc
+        return outcome, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_odt_bomb_is_refused_by_the_type_check_without_inflating_it():
+    bomb = odt_bomb(1024)
+
+    outcome, peak = _peak_python_allocation(sniff_kind, bomb)
+
+    assert len(bomb) < 1_100_000
+    assert isinstance(outcome, UnsafeArchive)
+    assert str(outcome) == (
+        "This file unpacks to more than 100 MB, which is more than any document we accept. "
+        "Save it again from the program that made it, or split it up."
+    )
+    assert peak < 5 * MIB
+
+
+def test_docx_bomb_is_refused_by_the_type_check():
+    with pytest.raises(UnsafeArchive):
+        sniff_kind(docx_bomb(1024))
+
+
+def test_archive_with_too_many_entries_is_refused():
+    with pytest.raises(UnsafeArchive, match="more than 1000 parts"):
+        sniff_kind(many_entries_zip(1_001))
+
+
+def test_archive_just_within_the_entry_limit_is_accepted():
+    assert sniff_kind(many_entries_zip(999)) == "docx"
+
+
+@pytest.mark.parametrize(("kind", "bomb"), [("docx", docx_bomb), ("odt", odt_bomb)])
+def test_extraction_refuses_a_bomb_with_bounded_memory(kind, bomb):
+    data = bomb(1024)
+
+    outcome, peak = _peak_python_allocation(extract_text, kind, data)
+
+    assert isinstance(outcome, ValueError)
+    assert "unpacks to more than 100 MB" in str(outcome)
+    assert peak < 5 * MIB
+
+
+def test_extraction_child_cannot_grow_past_its_memory_limit():
+    """A document within the archive limits whose parse would need about a gigabyte."""
+    content = (
+        b'<?xml version="1.0"?><office:document-content '
+        b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body>'
+        + b"<text:p>a</text:p>" * (45 * MIB // 18)
+        + b"</office:body></office:document-content>"
+    )
+    data = zip_bomb(
+        {"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": content}
+    )
+
+    with pytest.raises(ExtractionFailed, match="needed more memory than allowed") as failed:
+        extract_in_child("odt", data)
+
+    assert sniff_kind(data) == "odt"
+    assert len(data) < 1 * MIB
+    assert 0 < failed.value.peak_kb * 1024 <= EXTRACT_MEMORY_BYTES
+
+
+def test_extraction_child_reports_its_peak_memory():
+    result = extract_in_child("docx", docx_bytes("Evidence from Skegness"))
+
+    assert result["text"].strip() == "Evidence from Skegness"
+    assert 0 < result["peak_kb"] * 1024 < EXTRACT_MEMORY_BYTES
+
+
+def test_extraction_that_takes_too_long_is_stopped(monkeypatch):
+    monkeypatch.setattr(files, "EXTRACT_TIMEOUT_SECONDS", 0.001)
+
+    with pytest.raises(ValueError, match=r"took longer than 0\.001 seconds"):
+        extract_text("pdf", pdf_bytes())
+
+
+def test_xlsx_bomb_import_is_refused():
+    with pytest.raises(ValidationError) as refused:
+        import_read(
+            data=zip_bomb({"xl/workbook.xml": b"<x/>", "xl/sharedStrings.xml": 1024}),
+            file_format="xlsx",
+        )
+
+    assert refused.value.messages == [
+        "This file unpacks to more than 100 MB, which is more than any document we accept. "
+        "Save it again from the program that made it, or split it up."
+    ]
+
+
+def test_extraction_handles_every_kind_of_attachment():
+    """The child process names kinds by value; it must know every one we accept."""
+    assert {kind.value for kind in AttachmentKind} == {"pdf", "docx", "odt", "txt"}
