@@ -43,6 +43,18 @@ class HealthView(View):
         return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
+class NoStoreMixin:
+    """For pages with personal data: no browser, proxy or back button keeps a copy.
+
+    Sends `Cache-Control: max-age=0, no-cache, no-store, must-revalidate, private`. Put it
+    first among a view's bases, so that it wraps every other mixin's dispatch (refusals too).
+    """
+
+    @method_decorator(never_cache)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+
 class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     form_class = SignInForm
@@ -90,7 +102,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
-class AccountView(PermissionRequiredMixin, TemplateView):
+class AccountView(NoStoreMixin, PermissionRequiredMixin, TemplateView):
     """The person's details and every role they hold, with the object it is held on."""
 
     template_name = "accounts/account.html"

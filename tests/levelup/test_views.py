@@ -259,3 +259,12 @@ def test_every_page_has_strict_csp(client, respondent, url_name):
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert "<script>" not in response.content.decode()
     assert ' style="' not in response.content.decode()
+
+
+def test_account_page_is_never_stored(client, respondent):
+    client.force_login(respondent)
+
+    response = client.get(reverse("account"))
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
