@@ -61,3 +61,23 @@ class AccountSetPasswordForm(SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        error_messages={"required": _("Enter the code")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def __init__(self, *args, recovery: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = (
+            _("The 6-digit code your authenticator app shows, or one of your recovery codes.")
+            if recovery
+            else _("The 6-digit code your authenticator app shows now.")
+        )
+        if not recovery:
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"
+        self.helper = _helper()

@@ -1,24 +1,43 @@
+import io
 import logging
+from urllib.parse import urlencode
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from .audit import audit_record
 from .auth import client_ip, sign_in_paused_for_address
-from .forms import AccountPasswordResetForm, AccountSetPasswordForm, SignInForm
+from .forms import AccountPasswordResetForm, AccountSetPasswordForm, SignInForm, TwoFactorCodeForm
 from .selectors import roles_for_user
+from .two_factor import SESSION_KEY as TWO_FACTOR_SESSION_KEY
+from .two_factor import (
+    recovery_codes_left,
+    recovery_codes_replace,
+    totp_device_confirm,
+    totp_device_start,
+    totp_secret,
+    two_factor_disable,
+    two_factor_enabled,
+    two_factor_offered,
+    two_factor_required,
+    two_factor_verify,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +90,15 @@ class SignInView(auth_views.LoginView):
             return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
         return super().post(request, *args, **kwargs)
 
+    def get_success_url(self):
+        # Straight on to the second factor, then wherever the person was going.
+        url = super().get_success_url()
+        owed = self.request.session.get(TWO_FACTOR_SESSION_KEY)
+        if owed:
+            target = reverse("two-factor-verify" if owed == "verify" else "two-factor-setup")
+            return f"{target}?{urlencode({'next': url})}"
+        return url
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # LoginView sets `site_name` to the request's host name; the header wants ours.
@@ -110,7 +138,14 @@ class AccountView(NoStoreMixin, PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["roles"] = roles_for_user(user=self.request.user)
+        user = self.request.user
+        context["roles"] = roles_for_user(user=user)
+        context["two_factor"] = {
+            "offered": two_factor_offered(user),
+            "required": two_factor_required(user),
+            "enabled": two_factor_enabled(user),
+            "codes_left": recovery_codes_left(user),
+        }
         return context
 
 
@@ -181,3 +216,126 @@ def service_with_message(request, service, *, success: str, **kwargs) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+def _refuse_before_verify(request):
+    """Someone with only the password of an account that has two-factor sign-in must not
+    replace its authenticator: they are sent to give the code first."""
+    if request.session.get(TWO_FACTOR_SESSION_KEY) == "verify":
+        return redirect("two-factor-verify")
+    return None
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+class TwoFactorVerifyView(NoStoreMixin, LoginRequiredMixin, FormView):
+    """After the password: the code from the app, or a recovery code."""
+
+    template_name = "accounts/two_factor_verify.html"
+    form_class = TwoFactorCodeForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(next=_safe_next(self.request), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            two_factor_verify(
+                actor=self.request.user, request=self.request, token=form.cleaned_data["code"]
+            )
+        except ValidationError as exc:
+            form_error_from(form, exc)
+            return self.form_invalid(form)
+        return redirect(_safe_next(self.request))
+
+
+class TwoFactorSetupView(NoStoreMixin, LoginRequiredMixin, FormView):
+    """Set up an authenticator app: scan the QR code (or type the key), enter a code.
+
+    Signed-in people only; anyone may set it up for their own account.
+    """
+
+    template_name = "accounts/two_factor_setup.html"
+    form_class = TwoFactorCodeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        return _refuse_before_verify(request) or super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "recovery": False}
+
+    def get_context_data(self, **kwargs):
+        device = totp_device_start(actor=self.request.user)
+        return super().get_context_data(
+            secret=totp_secret(device),
+            required=two_factor_required(self.request.user),
+            next=_safe_next(self.request),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            codes = totp_device_confirm(
+                actor=self.request.user, request=self.request, token=form.cleaned_data["code"]
+            )
+        except ValidationError as exc:
+            form_error_from(form, exc)
+            return self.form_invalid(form)
+        return render(
+            self.request,
+            "accounts/two_factor_recovery_codes.html",
+            {"codes": codes, "next": _safe_next(self.request), "new": True},
+        )
+
+
+class TwoFactorQrView(NoStoreMixin, LoginRequiredMixin, View):
+    """The QR code of the authenticator being set up, drawn as SVG on the server."""
+
+    http_method_names = ["get"]
+
+    def dispatch(self, request, *args, **kwargs):
+        return _refuse_before_verify(request) or super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        device = totp_device_start(actor=request.user)
+        out = io.BytesIO()
+        segno.make(device.config_url, error="m").save(
+            out, kind="svg", scale=5, border=4, light="#fff", xmldecl=False
+        )
+        return HttpResponse(out.getvalue(), content_type="image/svg+xml")
+
+
+class RecoveryCodesView(NoStoreMixin, LoginRequiredMixin, View):
+    """New recovery codes (the old ones stop working), shown once. POST only."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        try:
+            codes = recovery_codes_replace(actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("account")
+        return render(
+            request,
+            "accounts/two_factor_recovery_codes.html",
+            {"codes": codes, "next": resolve_url("account"), "new": False},
+        )
+
+
+class TwoFactorDisableView(NoStoreMixin, LoginRequiredMixin, View):
+    """Turn two-factor sign-in off, where the person's roles do not need it. POST only."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        service_with_message(
+            request, two_factor_disable, success=_("Two-factor sign-in is now off.")
+        )
+        return redirect("account")

@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "levelup.apps.LevelupConfig",
     "evidence.apps.EvidenceConfig",
     "partnerships.apps.PartnershipsConfig",
@@ -58,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After sign-in, nothing but the second-factor pages until the code is given.
+    "levelup.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the authentication result of the views above it.
     "axes.middleware.AxesMiddleware",
@@ -246,6 +251,15 @@ SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default
 # The sign-in form's field is "username" (it holds the email address); count it in any case.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "levelup.auth.axes_username"
+
+# Two-factor sign-in (levelup.two_factor): required for site administrators and the
+# secretariat. Only development (`make run`, demo accounts) may switch it off; the
+# production settings refuse to start without it.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "LevelUp"
+# Wrong codes in a row make each device wait 1, 2, 4 … seconds before the next try.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Email: services queue rows in the outbox (levelup.OutboundEmail); a Celery task sends them.
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -13,3 +13,6 @@ EMAIL_BACKEND = env(
         else "django.core.mail.backends.console.EmailBackend"
     ),
 )
+# Demo accounts sign in with their password alone, so a newcomer can try every role.
+# A development setting only: production refuses to start with it.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=False)

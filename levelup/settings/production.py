@@ -80,6 +80,11 @@ _DATABASE = _require(
 )
 _REDIS_URL = _require("REDIS_URL", _redis, "e.g. redis://redis.internal:6379/0")
 _ALLOWED_HOSTS = _require("DJANGO_ALLOWED_HOSTS", _hosts, "e.g. levelup.example.org")
+if os.environ.get("TWO_FACTOR_REQUIRED", "true").strip().lower() not in {"true", "1", "yes", "on"}:
+    raise SystemExit(
+        "levelup: TWO_FACTOR_REQUIRED is off, which is for development only; production "
+        "requires two-factor sign-in for site administrators and the secretariat"
+    )
 
 from .base import *  # noqa: E402, F403 -- after the checks above; settings extend base by design
 from .base import STORAGES, env, replica_alias  # noqa: E402 -- see above
@@ -118,6 +123,7 @@ CACHES = {
 SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 SESSION_CACHE_ALIAS = "sessions"
 ALLOWED_HOSTS = _ALLOWED_HOSTS
+TWO_FACTOR_REQUIRED = True
 
 STORAGES = {
     **STORAGES,

@@ -6,6 +6,8 @@ from .base import *  # noqa: F403 -- settings modules extend base by design
 from .base import CELERY_TASK_DEFAULT_QUEUE, celery_queue_names, celery_task_routes
 
 DEBUG = False
+# Tests of other features sign people in with force_login; the two-factor tests switch it on.
+TWO_FACTOR_REQUIRED = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The SMTP edge: tests read django.core.mail.outbox; the outbox tests use a real SMTP server.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

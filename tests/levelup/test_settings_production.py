@@ -341,3 +341,17 @@ def test_production_reads_the_client_address_behind_one_proxy():
         "AXES_CLIENT_IP_CALLABLE": "levelup.auth.client_ip",
         "AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT": False,
     }
+
+
+def test_production_refuses_the_development_sign_in_setting():
+    result = _manage("check", TWO_FACTOR_REQUIRED="false")
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "levelup: TWO_FACTOR_REQUIRED is off, which is for development only; production "
+        "requires two-factor sign-in for site administrators and the secretariat"
+    )
+
+
+def test_production_requires_two_factor_sign_in():
+    assert _production_settings("TWO_FACTOR_REQUIRED") == {"TWO_FACTOR_REQUIRED": True}
