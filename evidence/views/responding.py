@@ -55,7 +55,7 @@ from evidence.services import (
 from evidence.services.late_links import late_link_start
 from evidence.services.submissions import DETAIL_FIELDS
 from evidence.views.downloads import attachment_file_response
-from levelup.views import error_message_from, form_error_from
+from levelup.views import NoStoreMixin, error_message_from, form_error_from
 
 
 class CallClosedMixin:
@@ -134,15 +134,35 @@ class LateStartView(CallClosedMixin, View):
         return redirect("evidence:response-details", public_id=submission.public_id)
 
 
-class ContinueView(View):
-    # Public page: the private "continue your response" link; the token is the permission.
+class ContinueView(NoStoreMixin, View):
+    """Public page: the private "continue your response" link; the token is the permission.
+
+    It does what its email says: while the call takes responses it opens the draft; once
+    the response is sent it shows a read-only receipt (nothing more is opened in this
+    browser); once the call has closed it shows nothing of the response at all.
+    """
+
     def get(self, request, token: str):
         submission = submission_by_continue_token(token_hash=continue_token_hash(token))
         if submission is None:
             return render(request, "evidence/respond/link_invalid.html", status=404)
-        remember_response(request, submission, token)
+        if not submission.may_take_responses():
+            return render(
+                request, "evidence/respond/link_closed.html", {"call": submission.call}, status=410
+            )
         if submission.status != SubmissionStatus.DRAFT:
-            return redirect("evidence:response-receipt", public_id=submission.public_id)
+            return render(
+                request,
+                "evidence/respond/receipt.html",
+                {
+                    "call": submission.call,
+                    "submission": submission,
+                    "summary": submission_summary(submission=submission),
+                    "may_withdraw": False,
+                    "read_only": True,
+                },
+            )
+        remember_response(request, submission, token)
         return redirect("evidence:response-check", public_id=submission.public_id)
 
 

@@ -209,11 +209,14 @@ def test_continue_link_stops_working_for_changes_when_the_call_closes(clock, cal
 
     assert "Send response" in before.content.decode()
     html = after.content.decode()
-    assert "This call is not taking responses" in html
-    assert "Kept for later" in html
+    # As its email says: the link stops working when the call closes. Nothing is shown.
+    assert after.status_code == 410
+    assert "This call has closed" in html
+    assert "Kept for later" not in html
     assert "Send response" not in html
     assert "<textarea" not in html
-    assert refused.status_code == 403
+    # The link opened nothing in that browser.
+    assert refused.status_code == 404
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.DRAFT
 

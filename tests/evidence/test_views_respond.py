@@ -284,19 +284,45 @@ def test_check_page_lists_what_stops_sending(client, open_call, respondent):
     assert Submission.objects.get(pk=submission.pk).status == SubmissionStatus.DRAFT
 
 
-def test_continue_link_after_closing_shows_draft_read_only(client, open_call):
+def test_continue_link_after_closing_shows_nothing_of_the_draft(client, open_call):
     submission = _start(client, open_call)
     client.post(_url("response-details", submission), DETAILS)
     token = client.session["evidence_tokens"][str(submission.public_id)]
     CallForEvidence.objects.filter(pk=open_call.pk).update(status="closed")
     other = type(client)()
 
-    response = other.get(reverse("evidence:continue", kwargs={"token": token}), follow=True)
+    response = other.get(reverse("evidence:continue", kwargs={"token": token}))
+    opened = other.get(_url("response-check", submission))
 
     html = response.content.decode()
-    assert "This call is not taking responses" in html
-    assert "Pat Jones" in html
+    assert response.status_code == 410
+    assert "the private link to your response has stopped working" in html
+    assert "Pat Jones" not in html
     assert "Send response" not in html
+    assert opened.status_code == 404
+
+
+def test_continue_link_after_sending_shows_a_read_only_receipt(client, open_call):
+    submission = _start(client, open_call)
+    client.post(_url("response-details", submission), DETAILS)
+    token = client.session["evidence_tokens"][str(submission.public_id)]
+    for question in open_call.questions.filter(required=True):
+        AnswerFactory(submission=submission, question=question, text="Skills matter here")
+    client.post(_url("response-check", submission))
+    submission.refresh_from_db()
+    other = type(client)()
+
+    response = other.get(reverse("evidence:continue", kwargs={"token": token}))
+    withdraw = other.get(_url("response-withdraw", submission))
+
+    html = response.content.decode()
+    assert submission.status == SubmissionStatus.SUBMITTED
+    assert response.status_code == 200
+    assert submission.reference in html
+    assert "This is a read-only copy of the response you sent." in html
+    assert "Withdraw this response" not in html
+    assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
+    assert withdraw.status_code == 404
 
 
 def _late_link(call, secretariat, **kwargs):
