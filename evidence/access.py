@@ -11,7 +11,6 @@ from evidence.models import Submission
 
 SESSION_RESPONSES = "evidence_responses"
 SESSION_TOKENS = "evidence_tokens"
-SESSION_LINK_SENT = "evidence_link_sent"
 
 
 def responses_opened_here(request) -> list[str]:
@@ -43,14 +42,3 @@ def continue_url(request, submission: Submission) -> str | None:
     if not token:
         return None
     return request.build_absolute_uri(reverse("evidence:continue", kwargs={"token": token}))
-
-
-def link_sent_to(request, submission: Submission) -> str | None:
-    """The address this browser last emailed the response's private link to, if any."""
-    return request.session.get(SESSION_LINK_SENT, {}).get(str(submission.public_id))
-
-
-def remember_link_sent(request, submission: Submission, email: str) -> None:
-    sent = request.session.get(SESSION_LINK_SENT, {})
-    sent[str(submission.public_id)] = email
-    request.session[SESSION_LINK_SENT] = sent

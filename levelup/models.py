@@ -469,3 +469,28 @@ class Job(TimeStampedModel):
         if not self.progress_total:
             return 0
         return min(100, int(100 * self.progress_done / self.progress_total))
+
+
+class RateCounter(models.Model):
+    """How often something keyed (an address, an IP) happened in one fixed time window.
+
+    Kept in PostgreSQL, not Redis, so the limits hold while the broker is down and are
+    shared by every web process. `levelup.ratelimit` writes it; old windows are pruned daily.
+    """
+
+    key = models.CharField(_("key"), max_length=200)
+    window_start = models.DateTimeField(_("window start"))
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "window_start"], name="ratecounter_one_per_window"
+            )
+        ]
+        indexes = [models.Index(fields=["window_start"], name="ratecounter_window_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M}: {self.count}"

@@ -38,3 +38,10 @@ def outbox_retry_due_task() -> int:
 @shared_task(name="levelup.jobs_sweep")
 def jobs_sweep_task() -> dict[str, int]:
     return jobs_sweep()
+
+
+@shared_task(name="levelup.rate_counters_prune")
+def rate_counters_prune_task() -> int:
+    from .ratelimit import rate_counters_prune
+
+    return rate_counters_prune()

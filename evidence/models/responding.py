@@ -113,6 +113,10 @@ class Submission(TimeStampedModel):
     )
     consented_at = models.DateTimeField(_("privacy notice agreed at"), null=True, blank=True)
     continue_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # Set by the one request that sends the private link by email: one email per response.
+    continue_link_sent_at = models.DateTimeField(
+        _("private link emailed at"), null=True, blank=True
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     channel = models.CharField(

@@ -2,9 +2,10 @@
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +25,7 @@ from levelup.audit import audit_record
 from levelup.enums import OrganisationType
 from levelup.models import User
 from levelup.outbox import outbox_queue
+from levelup.ratelimit import rate_limit_allows
 
 DETAIL_FIELDS = [
     "respondent_name",
@@ -118,11 +120,41 @@ def submission_details_save(
 
 @transaction.atomic
 def submission_continue_link_send(
-    *, actor, submission: Submission, continue_url: str
-) -> Submission:
-    """Email the private link to come back to a draft (to the address the respondent gave)."""
+    *, actor, submission: Submission, continue_url: str, client_address: str = ""
+) -> str:
+    """Email the private link to come back to a draft, once per response.
+
+    Returns "sent"; "already" when it was sent before (the database lets exactly one of
+    any number of concurrent requests claim the response); "limited" when the address or
+    the client address has had CONTINUE_LINK_EMAILS_PER_*_HOUR already this hour. Either
+    way the draft is saved and its link is on the page: only the email is skipped.
+    """
     if not submission.respondent_email:
         raise ValidationError(_("We need an email address to send the link to."))
+    claimed = Submission.objects.filter(
+        pk=submission.pk, continue_link_sent_at__isnull=True
+    ).update(continue_link_sent_at=timezone.now())
+    if not claimed:
+        return "already"
+    address = submission.respondent_email.strip().lower()
+    address_allowed = rate_limit_allows(
+        key=f"continue-link:to:{address}",
+        limit=settings.CONTINUE_LINK_EMAILS_PER_ADDRESS_HOUR,
+        window=timedelta(hours=1),
+    )
+    ip_allowed = rate_limit_allows(
+        key=f"continue-link:ip:{client_address}",
+        limit=settings.CONTINUE_LINK_EMAILS_PER_IP_HOUR,
+        window=timedelta(hours=1),
+    )
+    if not (address_allowed and ip_allowed):
+        audit_record(
+            actor=actor,
+            action="evidence.submission.continue_link_limited",
+            target=submission,
+            changes={"to": submission.respondent_email, "ip_address": client_address},
+        )
+        return "limited"
     outbox_queue(
         template="evidence/continue_link",
         to=[submission.respondent_email],
@@ -138,7 +170,7 @@ def submission_continue_link_send(
         target=submission,
         changes={"to": submission.respondent_email},
     )
-    return submission
+    return "sent"
 
 
 @transaction.atomic

@@ -17,8 +17,6 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from evidence.access import (
     continue_url,
-    link_sent_to,
-    remember_link_sent,
     remember_response,
     responses_opened_here,
     started_here,
@@ -55,6 +53,7 @@ from evidence.services import (
 from evidence.services.late_links import late_link_start
 from evidence.services.submissions import DETAIL_FIELDS
 from evidence.views.downloads import attachment_file_response
+from levelup.auth import client_ip
 from levelup.views import NoStoreMixin, error_message_from, form_error_from
 
 
@@ -260,20 +259,32 @@ class ResponseDetailsView(RespondentSubmissionMixin, TemplateView):
             return  # the page shows the form's own errors; nothing more to say
 
     def _send_link_once(self, email: str) -> None:
-        """Anonymous respondents get their private link by email, once per address."""
+        """Anonymous respondents get their private link by email, once per response."""
         if self.request.user.is_authenticated:
             return
         url = continue_url(self.request, self.submission)
-        if url and link_sent_to(self.request, self.submission) != email:
-            self.submission.refresh_from_db()
-            submission_continue_link_send(
-                actor=self.request.user, submission=self.submission, continue_url=url
-            )
-            remember_link_sent(self.request, self.submission, email)
+        if not url:
+            return
+        self.submission.refresh_from_db()
+        outcome = submission_continue_link_send(
+            actor=self.request.user,
+            submission=self.submission,
+            continue_url=url,
+            client_address=client_ip(self.request),
+        )
+        if outcome == "sent":
             messages.success(
                 self.request,
                 _("Your draft is saved. We have emailed a private link to %(email)s.")
                 % {"email": email},
+            )
+        elif outcome == "limited":
+            messages.warning(
+                self.request,
+                _(
+                    "Your draft is saved. We cannot email its private link just now: copy "
+                    "the link shown on this page to come back to it."
+                ),
             )
 
 

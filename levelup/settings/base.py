@@ -252,6 +252,12 @@ SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "levelup.auth.axes_username"
 
+# The continue-link email (evidence): at most this many per address and per client address
+# an hour. Past them the draft is still saved and its link shown on the page; only the email
+# waits. See docs/security.md for why these numbers.
+CONTINUE_LINK_EMAILS_PER_ADDRESS_HOUR = env.int("CONTINUE_LINK_EMAILS_PER_ADDRESS_HOUR", default=5)
+CONTINUE_LINK_EMAILS_PER_IP_HOUR = env.int("CONTINUE_LINK_EMAILS_PER_IP_HOUR", default=100)
+
 # Two-factor sign-in (levelup.two_factor): required for site administrators and the
 # secretariat. Only development (`make run`, demo accounts) may switch it off; the
 # production settings refuse to start without it.
@@ -331,6 +337,11 @@ JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
 JOBS_RETRY_DELAY_SECONDS = env.int("JOBS_RETRY_DELAY_SECONDS", default=60)
 JOBS_QUEUED_STALE_SECONDS = env.int("JOBS_QUEUED_STALE_SECONDS", default=180)
 CELERY_BEAT_SCHEDULE = {
+    # Rate-limit windows older than a day are of no further use.
+    "levelup-rate-counters-prune": {
+        "task": "levelup.rate_counters_prune",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Background jobs lost on the way (broker down, worker killed) are sent again.
     "jobs-sweep": {
         "task": "levelup.jobs_sweep",
