@@ -11,8 +11,10 @@ from django.utils.translation import ngettext
 
 from .enums import QuestionKind, ScaleValue
 
-# A hard ceiling for any one answer, far above any sensible word limit.
-MAX_ANSWER_CHARACTERS = 200_000
+# A hard ceiling for any one answer (about 15,000 words), far above any sensible word limit.
+# An answer over it is not stored: the page keeps it in the box and asks for it shorter, or
+# as an attached file. Said next to every long-answer box (see docs/security.md).
+MAX_ANSWER_CHARACTERS = 100_000
 
 
 def word_count(text: str) -> int:
@@ -47,7 +49,8 @@ def answer_problems(question, *, text: str = "", values: list[str] | None = None
         problems.append(
             _(
                 "Your answer is %(length)s characters long; the most we can take is %(max)s. "
-                "Your text has been kept so you can shorten it, or attach it as a file."
+                "It has not been saved: shorten it (your text is still in the box), or attach "
+                "it as a file."
             )
             % {"length": f"{len(text):,}", "max": f"{MAX_ANSWER_CHARACTERS:,}"}
         )

@@ -7,7 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from evidence.answers import answer_problems, choice_options
+from evidence.answers import MAX_ANSWER_CHARACTERS, answer_problems, choice_options
 from evidence.enums import PublicationPreference, QuestionKind, RespondingAs
 from levelup.enums import BusinessSize, OrganisationType
 from levelup.models import Place
@@ -148,6 +148,10 @@ class SectionAnswersForm(forms.Form):
             if question.limit:
                 limit = _("Up to %(limit)s words.") % {"limit": f"{question.limit:,}"}
                 hint = f"{hint} {limit}".strip()
+            ceiling = _("At most %(max)s characters; attach a file for anything longer.") % {
+                "max": f"{MAX_ANSWER_CHARACTERS:,}"
+            }
+            hint = f"{hint} {ceiling}".strip()
             attrs = {"rows": 8}
             if question.limit:
                 # The live count (static/js/evidence-word-count.js) reads its words from here,

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evidence.answers import answer_display
+from evidence.answers import MAX_ANSWER_CHARACTERS, answer_display
 from evidence.enums import QuestionKind, RespondingAs, SubmissionChannel, SubmissionStatus
 from evidence.models import (
     Answer,
@@ -179,6 +179,8 @@ def submission_answers_save(
 ) -> Submission:
     """Save answers as typed, even when they break a limit: nothing a respondent writes is lost.
 
+    The exception is an answer longer than MAX_ANSWER_CHARACTERS: it is not stored (the
+    earlier answer, if any, stays), and the form keeps it on the page with a message.
     `answers` maps a question of this call to {"text": str, "values": list}. A question of
     another call is refused (a forged form).
     """
@@ -190,6 +192,8 @@ def submission_answers_save(
         if question.kind == QuestionKind.FILE:
             continue
         text = value.get("text") or ""
+        if len(text) > MAX_ANSWER_CHARACTERS:
+            continue
         values = list(value.get("values") or [])
         answer = existing.get(question.pk)
         if answer is None:

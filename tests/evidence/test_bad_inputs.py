@@ -105,21 +105,44 @@ def test_over_word_limit_keeps_text_and_says_by_how_much(client, call, draft):
     assert draft.answers.get().text == text
 
 
-def test_five_megabyte_answer_is_kept_and_explained(client, call, draft):
+def test_five_megabyte_answer_is_refused_but_stays_in_the_box(client, call, draft):
     text = ("evidence " * 600_000)[:5_000_000]
     CallForEvidence.objects.filter(pk=call.pk).update(word_limit=None)
+    client.post(_page(draft), {f"q{_text_q(call).pk}": "My first draft", "action": "save"})
 
-    response = client.post(_page(draft), {f"q{_text_q(call).pk}": text, "action": "continue"})
+    response = client.post(
+        _page(draft),
+        {f"q{_text_q(call).pk}": text, f"q{_where_q(call).pk}": "Fleetwood", "action": "save"},
+    )
 
     assert response.status_code == 200
     errors = response.context["form"].errors[f"q{_text_q(call).pk}"]
     assert errors == [
-        "Your answer is 5,000,000 characters long; the most we can take is 200,000. "
-        "Your text has been kept so you can shorten it, or attach it as a file."
+        "Your answer is 5,000,000 characters long; the most we can take is 100,000. "
+        "It has not been saved: shorten it (your text is still in the box), or attach it "
+        "as a file."
     ]
     _shown(response, _text_q(call), errors[0])
-    assert len(draft.answers.get().text) == 5_000_000
     assert text in response.content.decode()
+    stored = {a.question_id: a.text for a in draft.answers.all()}
+    assert stored == {_text_q(call).pk: "My first draft", _where_q(call).pk: "Fleetwood"}
+
+
+def test_answer_at_the_ceiling_is_stored(client, call, draft):
+    text = "a" * 100_000
+    CallForEvidence.objects.filter(pk=call.pk).update(word_limit=None)
+
+    response = client.post(_page(draft), {f"q{_text_q(call).pk}": text, "action": "save"})
+
+    assert response.status_code == 302
+    assert draft.answers.get().text == text
+
+
+def test_the_ceiling_is_said_next_to_every_long_answer(client, call, draft):
+    html = client.get(_page(draft)).content.decode()
+
+    hint = html.split(f'id="id_q{_text_q(call).pk}_helptext"', 1)[1].split("</div>", 1)[0]
+    assert "At most 100,000 characters; attach a file for anything longer." in hint
 
 
 def _upload(client, call, draft, name, data):
