@@ -163,9 +163,15 @@ class QuestionForm(forms.Form):
         help_text=_("For single and multiple choice: one option per line."),
     )
 
-    def __init__(self, *args, call, **kwargs):
+    def __init__(self, *args, call, confirm_sent_responses: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = call.sections.order_by("position", "pk")
+        if confirm_sent_responses:
+            # Adding a question after responses were sent: the secretariat says they know.
+            self.fields["confirm_sent_responses"] = forms.BooleanField(
+                label=_("Add it anyway: sent responses will show it as “not asked”"),
+                required=False,
+            )
         self.helper = form_helper()
 
     def clean_choices(self) -> list[str]:

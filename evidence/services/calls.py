@@ -10,13 +10,22 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from evidence.enums import CALL_MANUAL_TRANSITIONS, CallStatus, QuestionKind
-from evidence.models import CallForEvidence, Question, Section
+from evidence.models import CallForEvidence, Question, Section, Submission
 from levelup.audit import audit_diff, audit_record
 from levelup.models import Body, User
 
 from .questions import _renumber
+
+# Once a call is in one of these, the questions people were asked are final.
+CALL_STATUSES_CLOSED = {
+    CallStatus.CLOSED,
+    CallStatus.ANALYSING,
+    CallStatus.PUBLISHED,
+    CallStatus.ARCHIVED,
+}
 
 CALL_FIELDS = [
     "title",
@@ -259,7 +268,24 @@ def question_create(
     required: bool = False,
     word_limit: int | None = None,
     choices: list[str] | None = None,
+    confirm_sent_responses: bool = False,
 ) -> Question:
+    """Add a question at the end of `section`.
+
+    Refused once the call has closed. While responses have been sent already, refused
+    unless `confirm_sent_responses`: those responses never saw it and show it as "not
+    asked" (ValidationError code "needs_confirmation", which names how many there are).
+    """
+    call = CallForEvidence.objects.select_for_update().get(pk=section.call_id)
+    if call.current_status in CALL_STATUSES_CLOSED:
+        raise ValidationError(
+            _("This call has closed, so questions can no longer be added."), code="call_closed"
+        )
+    sent = question_add_sent_responses(call=call)
+    if sent and not confirm_sent_responses:
+        raise ValidationError(
+            {"confirm_sent_responses": _sent_warning(sent)}, code="needs_confirmation"
+        )
     question = Question(
         call_id=section.call_id,
         section=section,
@@ -274,8 +300,36 @@ def question_create(
     _question_check(question)
     question.full_clean()
     question.save()
-    audit_record(actor=actor, action="evidence.question.create", target=question)
+    audit_record(
+        actor=actor,
+        action="evidence.question.create",
+        target=question,
+        changes={"responses_sent_before": sent} if sent else None,
+    )
     return question
+
+
+def question_add_sent_responses(*, call: CallForEvidence) -> int:
+    """How many responses a question added now would not have been asked."""
+    return Submission.objects.filter(call=call, submitted_at__isnull=False).count()
+
+
+def question_add_warning(*, call: CallForEvidence) -> str:
+    """What the secretariat should know before adding a question now ("" when nothing)."""
+    if call.current_status in CALL_STATUSES_CLOSED:
+        return _("This call has closed, so questions can no longer be added.")
+    sent = question_add_sent_responses(call=call)
+    return _sent_warning(sent) if sent else ""
+
+
+def _sent_warning(sent: int) -> str:
+    return ngettext(
+        "%(count)s response has been sent already. It did not have this question, and will "
+        "show it as “not asked”. Tick the box to add the question anyway.",
+        "%(count)s responses have been sent already. They did not have this question, and "
+        "will show it as “not asked”. Tick the box to add the question anyway.",
+        sent,
+    ) % {"count": f"{sent:,}"}
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -27,7 +28,7 @@ from evidence.services import (
     section_move,
     section_update,
 )
-from evidence.services.calls import CALL_FIELDS
+from evidence.services.calls import CALL_FIELDS, question_add_warning
 from evidence.services.questions import question_delete, section_delete
 from levelup.views import PrivatePageMixin, form_error_from, service_with_message
 
@@ -239,7 +240,15 @@ class QuestionCreateView(CallManageMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["call"] = self.call
+        kwargs["confirm_sent_responses"] = bool(self.add_warning)
         return kwargs
+
+    @cached_property
+    def add_warning(self) -> str:
+        return question_add_warning(call=self.call)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(add_warning=self.add_warning, **kwargs)
 
     def get_initial(self):
         section = self.call.sections.filter(pk=self.request.GET.get("section") or 0).first()
