@@ -15,7 +15,7 @@ from evidence.services.imports import (
     import_targets,
     import_upload,
 )
-from levelup.views import error_message_from, form_error_from
+from levelup.views import NoStoreMixin, error_message_from, form_error_from
 
 from .calls import CallManageMixin
 
@@ -54,7 +54,7 @@ class ImportJobMixin(CallManageMixin):
         return context
 
 
-class ImportMapView(ImportJobMixin, FormView):
+class ImportMapView(NoStoreMixin, ImportJobMixin, FormView):
     """Say what each column holds; saving runs the dry run and shows every row's problems."""
 
     template_name = "evidence/secretariat/import_map.html"
@@ -88,7 +88,7 @@ class ImportMapView(ImportJobMixin, FormView):
         return redirect("evidence:manage-import-check", slug=self.call.slug, pk=job.pk)
 
 
-class ImportCheckView(ImportJobMixin, TemplateView):
+class ImportCheckView(NoStoreMixin, ImportJobMixin, TemplateView):
     """The dry run's result; POST starts the import when no row has a problem."""
 
     template_name = "evidence/secretariat/import_check.html"

@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -166,10 +168,11 @@ class ContinueView(NoStoreMixin, View):
 
 
 class RespondentSubmissionMixin(CallClosedMixin):
-    """Finds the response this visitor may open (404 otherwise)."""
+    """Finds the response this visitor may open (404 otherwise). Its pages are never stored."""
 
     editing = True
 
+    @method_decorator(never_cache)
     def dispatch(self, request, *args, **kwargs):
         self.submission = submission_for_respondent(
             user=request.user,
@@ -492,7 +495,7 @@ class AttachmentRemoveView(RespondentSubmissionMixin, View):
         return redirect("evidence:response-check", public_id=self.submission.public_id)
 
 
-class MyResponsesView(PermissionRequiredMixin, ListView):
+class MyResponsesView(NoStoreMixin, PermissionRequiredMixin, ListView):
     """A signed-in person's drafts and receipts."""
 
     template_name = "evidence/respond/mine.html"

@@ -33,7 +33,7 @@ from evidence.services.late_links import late_link_revoke, late_link_send
 from evidence.services.on_behalf import submission_enter_with_consent
 from evidence.templatetags.evidence_tags import when_words
 from evidence.views.downloads import attachment_file_response
-from levelup.views import form_error_from, service_with_message
+from levelup.views import NoStoreMixin, form_error_from, service_with_message
 
 from .calls import PAGE_SIZE, CallManageMixin
 
@@ -53,7 +53,7 @@ class CallDashboardView(CallManageMixin, TemplateView):
         return context
 
 
-class SubmissionListView(CallManageMixin, TemplateView):
+class SubmissionListView(NoStoreMixin, CallManageMixin, TemplateView):
     """A call's responses: search, filters, and pages read by key (newest first), so the
     last page costs what the first does; a fixed number of queries per page."""
 
@@ -89,7 +89,7 @@ def _key(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 19 else None
 
 
-class SubmissionDetailView(CallManageMixin, TemplateView):
+class SubmissionDetailView(NoStoreMixin, CallManageMixin, TemplateView):
     template_name = "evidence/secretariat/submission_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -104,7 +104,7 @@ class SubmissionDetailView(CallManageMixin, TemplateView):
         return context
 
 
-class SubmissionAttachmentView(CallManageMixin, View):
+class SubmissionAttachmentView(NoStoreMixin, CallManageMixin, View):
     """A response's file, for the call's secretariat (private storage, never cached)."""
 
     def get(self, request, *args, **kwargs):
@@ -117,7 +117,7 @@ class SubmissionAttachmentView(CallManageMixin, View):
         return attachment_file_response(attachment)
 
 
-class SubmissionEnterView(CallManageMixin, TemplateView):
+class SubmissionEnterView(NoStoreMixin, CallManageMixin, TemplateView):
     """Type in a response that came on paper or by email, on the respondent's behalf."""
 
     template_name = "evidence/secretariat/submission_enter.html"
@@ -176,7 +176,7 @@ class SubmissionEnterView(CallManageMixin, TemplateView):
         )
 
 
-class LateLinksView(CallManageMixin, TemplateView):
+class LateLinksView(NoStoreMixin, CallManageMixin, TemplateView):
     """The call's personal late-submission links, and the form to issue one."""
 
     template_name = "evidence/secretariat/late_links.html"
