@@ -22,6 +22,8 @@ echo "== djlint"
 "$BIN/djlint" templates --lint --quiet
 echo "== migrations"
 DJANGO_SETTINGS_MODULE=levelup.settings.test "$BIN/python" manage.py makemigrations --check --dry-run
+echo "== pip-audit"
+scripts/audit.sh
 echo "== deploy check"
 DJANGO_SECRET_KEY="ci-$(head -c 48 /dev/urandom | base64 | tr -d '/+=' | head -c 60)" \
 	DATABASE_URL="postgres://levelup:secret@db:5432/levelup" \
