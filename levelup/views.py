@@ -274,7 +274,8 @@ class TwoFactorSetupView(NoStoreMixin, LoginRequiredMixin, FormView):
         device = totp_device_start(actor=self.request.user)
         return super().get_context_data(
             secret=totp_secret(device),
-            required=two_factor_required(self.request.user),
+            # Sent here at sign-in because the role needs it (not moving to a new phone).
+            required=self.request.session.get(TWO_FACTOR_SESSION_KEY) == "setup",
             next=_safe_next(self.request),
             **kwargs,
         )

@@ -198,6 +198,9 @@ class Question(TimeStampedModel):
     choices = models.JSONField(
         _("choices"), default=list, blank=True, help_text=_("For single and multiple choice.")
     )
+    # Set when the question was added after responses had been sent: those sent before
+    # this moment never saw it, and show it as "not asked".
+    asked_from = models.DateTimeField(_("asked from"), null=True, blank=True)
 
     class Meta:
         ordering = ["section__position", "position", "pk"]

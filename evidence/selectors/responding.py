@@ -172,8 +172,9 @@ def submission_summary(
                     "answer": answer_display(question, answers.get(question.pk)),
                     "files": files.get(question.pk, []),
                     # Added to the call after this response was sent: it never saw it.
-                    "asked": submission.submitted_at is None
-                    or question.created_at <= submission.submitted_at,
+                    "asked": question.asked_from is None
+                    or submission.submitted_at is None
+                    or submission.submitted_at >= question.asked_from,
                 }
             )
         rows.append({"section": section, "number": number, "items": items})

@@ -296,6 +296,7 @@ def question_create(
         word_limit=word_limit,
         choices=_clean_choices(choices),
         position=_next_position(Question.objects.filter(section=section)),
+        asked_from=timezone.now() if sent else None,
     )
     _question_check(question)
     question.full_clean()

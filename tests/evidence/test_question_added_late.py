@@ -106,3 +106,24 @@ def test_sent_response_shows_a_later_question_as_not_asked(client, secretariat, 
 
     assert "Apprenticeships" in html
     assert "Not asked: this question was added after the response was sent" in html
+
+
+def test_questions_of_the_call_as_sent_are_asked_even_of_backdated_responses(
+    client, secretariat, call
+):
+    """Demo, imported and paper responses carry dates before their call's questions existed."""
+    sent = SubmissionFactory(
+        call=call, submitted=True, submitted_at=timezone.now() - timedelta(days=30)
+    )
+    question = QuestionFactory(section=SectionFactory(call=call), text="What has worked?")
+    AnswerFactory(submission=sent, question=question, text="Apprenticeships")
+    client.force_login(secretariat)
+
+    html = client.get(
+        reverse(
+            "evidence:manage-submission", kwargs={"slug": call.slug, "public_id": sent.public_id}
+        )
+    ).content.decode()
+
+    assert "Apprenticeships" in html
+    assert "Not asked" not in html
