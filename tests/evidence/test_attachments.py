@@ -92,7 +92,7 @@ def test_attachment_download_for_owner(client, draft, respondent):
 
     assert b"".join(response.streaming_content) == b"my notes"
     assert response["Content-Disposition"] == 'attachment; filename="notes.txt"'
-    assert response["Cache-Control"] == "private, no-store"
+    assert response["Cache-Control"] == "private, no-store, max-age=0, no-cache, must-revalidate"
 
 
 @pytest.mark.parametrize("who", ["anonymous", "other_person", "reviewer"])

@@ -360,7 +360,7 @@ def test_secretariat_downloads_a_responses_file(client, secretariat, call):
 
     assert "notes.txt" in detail.content.decode()
     assert b"".join(response.streaming_content) == b"Our evidence in plain text.\n"
-    assert response["Cache-Control"] == "private, no-store"
+    assert response["Cache-Control"] == "private, no-store, max-age=0, no-cache, must-revalidate"
     assert 'filename="notes.txt"' in response["Content-Disposition"]
 
 
