@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evidence", "0006_review_and_findings"),
+        ("evidence", "0008_dashboard_counts_and_exact_lookups"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evidence", "0007_submission_continue_link_sent_at"),
+        ("evidence", "0009_submission_continue_link_sent_at"),
     ]
 
     operations = [
