@@ -85,3 +85,27 @@ MATCH_TRANSITIONS = {
     MatchStatus.DELIVERED: {MatchStatus.IN_DELIVERY},
     MatchStatus.DROPPED: {MatchStatus.PROPOSED},
 }
+
+
+class FundingStatus(models.TextChoices):
+    """Whether the money for an investment plan line is in hand or still being sought."""
+
+    SECURED = "secured", _("Secured")
+    PIPELINE = "pipeline", _("Pipeline")
+
+
+class ProspectusSection(models.TextChoices):
+    """The parts of a prospectus draft that members comment on, each a thread of its own."""
+
+    VISION = "vision", _("Vision")
+    PRIORITIES = "priorities", _("Priorities")
+    COMMITMENTS = "commitments", _("Commitments")
+    INVESTMENT_PLAN = "investment_plan", _("Investment plan")
+
+
+class ProspectusVersionStatus(models.TextChoices):
+    """A version is edited as a draft, then sent to the lead members, who sign it off."""
+
+    DRAFT = "draft", _("Draft")
+    SIGN_OFF = "sign_off", _("Out for sign-off")
+    PUBLISHED = "published", _("Published")

@@ -131,9 +131,15 @@ can_manage_connectors = is_site_admin | is_programme_secretariat
 rules.add_perm("partnerships.manage_connectors", can_manage_connectors)
 rules.add_perm("partnerships.record_exchange", can_record_exchange)
 rules.add_perm("partnerships.endorse_agreement", is_partnership_member & is_lead_representative)
+# The prospectus: the connector drafts and publishes, members (and the connector) comment,
+# lead members sign off; members edit their own organisation's commitments (`can_edit_exchange`).
+can_comment_prospectus = can_run_partnership | is_partnership_member
+rules.add_perm("partnerships.comment_prospectus", can_comment_prospectus)
+rules.add_perm("partnerships.sign_off_prospectus", is_partnership_member & is_lead_representative)
 
 __all__ = [
     "always_allow",
+    "can_comment_prospectus",
     "can_edit_exchange",
     "can_manage_connectors",
     "can_record_exchange",

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .enums import AgreementKind
+from .urls_prospectus import urlpatterns as prospectus_urlpatterns
 from .views import (
     agreement,
     engagement,
@@ -194,3 +195,4 @@ urlpatterns = [
         name="invitation-resend",
     ),
 ]
+urlpatterns += prospectus_urlpatterns

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a fresh machine lacks, when we may (root) and need to.
-#   scripts/system-deps.sh base      python3-venv, npm; PostgreSQL when DATABASE_URL is unset
+#   scripts/system-deps.sh base      python3-venv, npm, WeasyPrint's libraries (Pango) and fonts;
+#                                    PostgreSQL when DATABASE_URL is unset
 #   scripts/system-deps.sh browser   Debian's Chromium, for the browser tests
 set -euo pipefail
 
@@ -9,6 +10,10 @@ case "${1:-base}" in
 base)
 	python3 -c 'import venv, ensurepip' 2>/dev/null || want+=(python3-venv)
 	command -v npm >/dev/null 2>&1 || want+=(nodejs npm)
+	# WeasyPrint (PDFs) lays text out with Pango and embeds the DejaVu fonts.
+	for pkg in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; do
+		dpkg -s "$pkg" >/dev/null 2>&1 || want+=("$pkg")
+	done
 	if [ -z "${DATABASE_URL:-}" ] && [ -z "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ]; then
 		want+=(postgresql postgresql-contrib)
 	fi

@@ -12,22 +12,38 @@ from .partnership import (
     Representative,
     RepresentativeQuerySet,
 )
+from .prospectus import (
+    Commitment,
+    InvestmentLine,
+    Priority,
+    Prospectus,
+    ProspectusComment,
+    ProspectusVersion,
+    SignOff,
+)
 
 __all__ = [
     "Action",
     "AgreementVersion",
     "Ask",
+    "Commitment",
     "Deliverable",
     "Endorsement",
     "Engagement",
     "Exchange",
     "Indicator",
+    "InvestmentLine",
     "Invitation",
     "Match",
     "Partnership",
     "PartnershipFigure",
     "PartnershipMember",
     "PartnershipMemberQuerySet",
+    "Priority",
+    "Prospectus",
+    "ProspectusComment",
+    "ProspectusVersion",
     "Representative",
     "RepresentativeQuerySet",
+    "SignOff",
 ]

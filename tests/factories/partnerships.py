@@ -8,20 +8,29 @@ from partnerships.enums import (
     AgreementKind,
     EngagementKind,
     ExchangeKind,
+    FundingStatus,
     MatchStatus,
     MemberRole,
     PartnershipStage,
+    ProspectusSection,
+    ProspectusVersionStatus,
 )
 from partnerships.models import (
     Action,
     AgreementVersion,
     Ask,
+    Commitment,
     Deliverable,
     Engagement,
     Indicator,
+    InvestmentLine,
     Match,
     Partnership,
     PartnershipMember,
+    Priority,
+    Prospectus,
+    ProspectusComment,
+    ProspectusVersion,
     Representative,
 )
 
@@ -154,3 +163,74 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Indicator
+
+
+class ProspectusFactory(factory.django.DjangoModelFactory):
+    """A prospectus with no versions: use ProspectusVersionFactory (or the service) for those."""
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    title = factory.LazyAttribute(lambda o: f"{o.partnership.place.name} place prospectus")
+
+    class Meta:
+        model = Prospectus
+
+
+class ProspectusVersionFactory(factory.django.DjangoModelFactory):
+    prospectus = factory.SubFactory(ProspectusFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    vision = "<p>A town where every young person has a route into good work.</p>"
+
+    class Meta:
+        model = ProspectusVersion
+
+    class Params:
+        sent = factory.Trait(
+            status=ProspectusVersionStatus.SIGN_OFF, sent_at=factory.LazyFunction(timezone.now)
+        )
+
+
+class PriorityFactory(factory.django.DjangoModelFactory):
+    version = factory.SubFactory(ProspectusVersionFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Skills for young people {n}")
+    description = "Routes from school into work in the town's growing sectors."
+
+    class Meta:
+        model = Priority
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    version = factory.SubFactory(ProspectusVersionFactory)
+    partnership = factory.SelfAttribute("version.prospectus.partnership")
+    member = factory.SubFactory(
+        PartnershipMemberFactory, partnership=factory.SelfAttribute("..partnership")
+    )
+    description = factory.Sequence(lambda n: f"Offer 20 apprenticeships {n}")
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=365))
+    value = Decimal(150_000)
+
+    class Meta:
+        model = Commitment
+
+
+class InvestmentLineFactory(factory.django.DjangoModelFactory):
+    version = factory.SubFactory(ProspectusVersionFactory)
+    project = factory.Sequence(lambda n: f"Town centre regeneration phase {n}")
+    amount = Decimal(1_000_000)
+    source = "Town Deal"
+    status = FundingStatus.SECURED
+    year = 2026
+
+    class Meta:
+        model = InvestmentLine
+
+
+class ProspectusCommentFactory(factory.django.DjangoModelFactory):
+    version = factory.SubFactory(ProspectusVersionFactory)
+    prospectus = factory.SelfAttribute("version.prospectus")
+    section = ProspectusSection.VISION
+    author = factory.SubFactory(UserFactory)
+    text = "Could the vision name the seafront?"
+
+    class Meta:
+        model = ProspectusComment
