@@ -319,6 +319,11 @@ class InvestmentLine(TimeStampedModel):
     def __str__(self) -> str:
         return self.project
 
+    @property
+    def financial_year(self) -> str:
+        """2026 → "2026–27" (UK financial years run April to March)."""
+        return f"{self.year}–{(self.year + 1) % 100:02d}"
+
 
 class ProspectusComment(TimeStampedModel):
     """A comment on one section of a draft; replies hang off the first comment of a thread.

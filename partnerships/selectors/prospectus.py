@@ -273,7 +273,7 @@ class ProspectusContent:
 
 def financial_year(year: int) -> str:
     """2026 → "2026–27": plan years are UK financial years (April to March)."""
-    return f"{year}–{(year + 1) % 100:02d}"
+    return InvestmentLine(year=year).financial_year
 
 
 def investment_charts(*, totals: InvestmentTotals) -> list:

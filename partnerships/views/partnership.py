@@ -17,6 +17,7 @@ from partnerships.selectors import (
     members_for_partnership,
     partnerships_for_user,
     partnerships_public,
+    prospectus_public,
 )
 from partnerships.services import partnership_notes_update, partnership_stage_change
 
@@ -57,6 +58,7 @@ class PartnershipDetailView(TemplateView):
             self.request, member_names_public(partnership=partnership)
         )
         context["agreed_goal"] = agreed_goal_public(partnership=partnership)
+        context["public_prospectus"] = prospectus_public(partnership=partnership)
         context["can_open_home"] = self.request.user.has_perm(
             "partnerships.view_partnership_private", partnership
         )

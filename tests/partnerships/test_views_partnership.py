@@ -331,8 +331,8 @@ def test_partnership_detail_queries_constant_and_members_paginated(
     PartnershipMemberFactory.create_batch(rows, partnership=partnership)
     url = reverse("partnerships:partnership-detail", args=[partnership.slug])
 
-    # partnership, member names (count, page), agreed goal
-    with django_assert_num_queries(4):
+    # partnership, member names (count, page), agreed goal, published prospectus
+    with django_assert_num_queries(5):
         response = client.get(url)
 
     assert response.context["member_names"].paginator.count == rows
