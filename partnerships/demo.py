@@ -1,8 +1,9 @@
 """The partnerships part of the demo data, written in our own words. Idempotent.
 
 Blackpool has run for two years: many engagements, asks and offers matched, a common goal and
-terms of reference agreed. Wisbech is active and its goal is being endorsed (two of three lead
-members so far). Bradford is forming and has had its first engagements.
+terms of reference agreed, and its place prospectus published (`demo_prospectus`). Wisbech is
+active and its goal is being endorsed (two of three lead members so far). Bradford is forming
+and has had its first engagements.
 
 Each partnership's history is written once, in one transaction, through the services (so it
 is audited like real use); a partnership that already has engagements is left as it is.
@@ -21,6 +22,7 @@ from levelup.enums import OrganisationType, Role
 from levelup.models import Body, Organisation, Place, User
 from levelup.services import user_create
 
+from .demo_prospectus import load_prospectuses
 from .enums import AgreementKind, FigureKind, MatchStatus, MemberRole, PartnershipStage
 from .models import AgreementVersion, Engagement, Partnership, PartnershipMember
 from .services import (
@@ -45,7 +47,8 @@ PARTNERSHIPS = [
     (
         "blackpool",
         "Blackpool Place Partnership",
-        PartnershipStage.PROSPECTUS_PUBLISHED,
+        # Publishing its prospectus (demo_prospectus) moves it on to "prospectus published".
+        PartnershipStage.ACTIVE,
         "Businesses, the council and community groups working to one plan for the town.",
     ),
     (
@@ -219,6 +222,7 @@ def load_partnerships() -> None:
         partnership = Partnership.objects.get(slug=slug)
         if not Engagement.objects.filter(partnership=partnership).exists():
             load(partnership)
+    load_prospectuses()
 
 
 def _load_blackpool(partnership: Partnership) -> None:

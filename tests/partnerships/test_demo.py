@@ -69,3 +69,31 @@ def test_demo_tells_the_three_stories():
     assert bradford.stage == PartnershipStage.FORMING
     assert Engagement.objects.filter(partnership=bradford).count() == 2
     assert {p.programme_body.slug for p in (blackpool, wisbech, bradford)} == {"place-taskforce"}
+
+
+def test_demo_prospectuses_blackpool_published_wisbech_awaiting_one_sign_off():
+    from partnerships.enums import ProspectusVersionStatus
+    from partnerships.models import Commitment, Prospectus, ProspectusComment
+    from partnerships.selectors import investment_totals, sign_off_status
+
+    load_core()
+
+    load_partnerships()
+
+    blackpool = Prospectus.objects.get(partnership__slug="blackpool")
+    published = blackpool.published_version
+    totals = investment_totals(version=published)
+    commitments = Commitment.objects.filter(version=published)
+    assert blackpool.partnership.stage == PartnershipStage.PROSPECTUS_PUBLISHED
+    assert published.number == 2
+    assert 900_000_000 <= totals.total <= 1_100_000_000
+    assert len(totals.by_year) >= 4 and len(totals.by_source) >= 8
+    assert commitments.count() >= 20
+    assert commitments.filter(match__status=MatchStatus.DELIVERED).count() >= 2
+    wisbech = Prospectus.objects.get(partnership__slug="wisbech")
+    version = wisbech.versions.get()
+    status = sign_off_status(version=version, user=version.created_by)
+    assert wisbech.published_version is None
+    assert version.status == ProspectusVersionStatus.SIGN_OFF
+    assert (status.signed_count, len(status.leads)) == (2, 3)
+    assert ProspectusComment.objects.filter(prospectus=wisbech, resolved_at=None).count() >= 2
