@@ -61,6 +61,12 @@ def prospectus_public(*, partnership: Partnership) -> Prospectus | None:
     )
 
 
+def partnership_has_published_prospectus(*, partnership: Partnership) -> bool:
+    return Prospectus.objects.filter(
+        partnership=partnership, published_version__isnull=False
+    ).exists()
+
+
 def priorities_for_version(*, version: ProspectusVersion) -> QuerySet[Priority]:
     return Priority.objects.filter(version=version).order_by("position", "pk")
 

@@ -25,6 +25,7 @@ from partnerships.models import (
 )
 from partnerships.rules import forget_represented_members
 from partnerships.selectors.partnerships import partnership_grants
+from partnerships.selectors.prospectus import partnership_has_published_prospectus
 from partnerships.services.agreements import agreements_recheck
 
 PARTNERSHIP_PUBLIC_FIELDS = ["place_id", "name", "slug", "purpose", "stage", "programme_body_id"]
@@ -112,6 +113,17 @@ def partnership_stage_change(*, actor: User, partnership: Partnership, stage: st
                         if 0 <= i < len(order)
                     ),
                 }
+            }
+        )
+    if stage == PartnershipStage.PROSPECTUS_PUBLISHED and not partnership_has_published_prospectus(
+        partnership=partnership
+    ):
+        raise ValidationError(
+            {
+                "stage": _(
+                    "A partnership reaches “prospectus published” by publishing its prospectus, "
+                    "once every lead member has signed it off."
+                )
             }
         )
     before = {"stage": partnership.stage}

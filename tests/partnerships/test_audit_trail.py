@@ -40,6 +40,7 @@ READS = {
     "invitation_for_token",
     "invitation_token_hash",
     "lead_members",
+    "vision_clean",
 }
 SITE = "http://testserver/"
 
@@ -64,7 +65,7 @@ def _notes(actor, p):
 
 def _stage(actor, p):
     return actor, services.partnership_stage_change(
-        actor=actor, partnership=p, stage=PartnershipStage.PROSPECTUS_PUBLISHED
+        actor=actor, partnership=p, stage=PartnershipStage.FORMING
     )
 
 
@@ -293,6 +294,149 @@ def _partnership_delete(actor, p):
     return actor, doomed
 
 
+def _prospectus_draft(actor, p):
+    prospectus = services.prospectus_create(actor=actor, partnership=p, title="Plan")
+    return prospectus.versions.get()
+
+
+def _prospectus_sent(actor, p):
+    version = _prospectus_draft(actor, p)
+    services.prospectus_vision_update(actor=actor, version=version, vision="<p>Jobs</p>")
+    services.priority_create(actor=actor, version=version, title="Skills")
+    return services.prospectus_version_send(actor=actor, version=version)
+
+
+def _prospectus_create(actor, p):
+    return actor, services.prospectus_create(actor=actor, partnership=p, title="Plan")
+
+
+def _vision_update(actor, p):
+    version = _prospectus_draft(actor, p)
+    return actor, services.prospectus_vision_update(actor=actor, version=version, vision="V")
+
+
+def _priority_create(actor, p):
+    return actor, services.priority_create(
+        actor=actor, version=_prospectus_draft(actor, p), title="T"
+    )
+
+
+def _priority_update(actor, p):
+    priority = services.priority_create(actor=actor, version=_prospectus_draft(actor, p), title="T")
+    return actor, services.priority_update(actor=actor, priority=priority, title="U")
+
+
+def _priority_delete(actor, p):
+    priority = services.priority_create(actor=actor, version=_prospectus_draft(actor, p), title="T")
+    pk = priority.pk
+    services.priority_delete(actor=actor, priority=priority)
+    priority.pk = pk
+    return actor, priority
+
+
+def _new_commitment(actor, p):
+    return services.commitment_create(
+        actor=actor,
+        version=_prospectus_draft(actor, p),
+        member=PartnershipMemberFactory(partnership=p),
+        description="Placements",
+        due_on=timezone.localdate() + timedelta(days=90),
+    )
+
+
+def _commitment_create(actor, p):
+    return actor, _new_commitment(actor, p)
+
+
+def _commitment_update(actor, p):
+    commitment = _new_commitment(actor, p)
+    return actor, services.commitment_update(actor=actor, commitment=commitment, description="X")
+
+
+def _commitment_delete(actor, p):
+    commitment = _new_commitment(actor, p)
+    pk = commitment.pk
+    services.commitment_delete(actor=actor, commitment=commitment)
+    commitment.pk = pk
+    return actor, commitment
+
+
+def _new_line(actor, p):
+    return services.investment_line_create(
+        actor=actor,
+        version=_prospectus_draft(actor, p),
+        project="Seafront",
+        amount=Decimal(1000),
+        source="Town Deal",
+        status="secured",
+        year=2026,
+    )
+
+
+def _line_create(actor, p):
+    return actor, _new_line(actor, p)
+
+
+def _line_update(actor, p):
+    return actor, services.investment_line_update(
+        actor=actor, line=_new_line(actor, p), project="Pier"
+    )
+
+
+def _line_delete(actor, p):
+    line = _new_line(actor, p)
+    pk = line.pk
+    services.investment_line_delete(actor=actor, line=line)
+    line.pk = pk
+    return actor, line
+
+
+def _version_send(actor, p):
+    return actor, _prospectus_sent(actor, p)
+
+
+def _version_start(actor, p):
+    version = _prospectus_sent(actor, p)
+    return actor, services.prospectus_version_start(actor=actor, prospectus=version.prospectus)
+
+
+def _sign_off(actor, p):
+    lead = lead_representative(p)
+    version = _prospectus_sent(actor, p)
+    services.prospectus_sign_off(actor=lead, version=version, member=lead.membership)
+    return lead, version
+
+
+def _publish(actor, p):
+    lead = lead_representative(p)
+    version = _prospectus_sent(actor, p)
+    services.prospectus_sign_off(actor=lead, version=version, member=lead.membership)
+    return actor, services.prospectus_publish(actor=actor, version=version)
+
+
+def _pdf_render(actor, p):
+    _actor, prospectus = _publish(actor, p)
+    from django.core.files.storage import default_storage
+
+    rendered = services.prospectus_pdf_render(
+        prospectus_id=prospectus.pk, version_id=prospectus.published_version_id
+    )
+    default_storage.delete(rendered.pdf.name)
+    return None, rendered
+
+
+def _comment_add(actor, p):
+    version = _prospectus_draft(actor, p)
+    return actor, services.prospectus_comment_add(
+        actor=actor, version=version, section="vision", text="Hello"
+    )
+
+
+def _comment_resolve(actor, p):
+    _actor, comment = _comment_add(actor, p)
+    return actor, services.prospectus_comment_resolve(actor=actor, comment=comment)
+
+
 CASES = [
     ("partnership_save", "partnerships.partnership.create", _partnership_create),
     ("partnership_delete", "partnerships.partnership.delete", _partnership_delete),
@@ -332,6 +476,24 @@ CASES = [
     ("exit_plan_update", "partnerships.partnership.exit_plan_update", _exit_plan),
     ("indicator_create", "partnerships.indicator.create", _indicator_create),
     ("indicator_update", "partnerships.indicator.update", _indicator_update),
+    ("prospectus_create", "partnerships.prospectus.create", _prospectus_create),
+    ("prospectus_vision_update", "partnerships.prospectus.vision_update", _vision_update),
+    ("priority_create", "partnerships.priority.create", _priority_create),
+    ("priority_update", "partnerships.priority.update", _priority_update),
+    ("priority_delete", "partnerships.priority.delete", _priority_delete),
+    ("commitment_create", "partnerships.commitment.create", _commitment_create),
+    ("commitment_update", "partnerships.commitment.update", _commitment_update),
+    ("commitment_delete", "partnerships.commitment.delete", _commitment_delete),
+    ("investment_line_create", "partnerships.investment_line.create", _line_create),
+    ("investment_line_update", "partnerships.investment_line.update", _line_update),
+    ("investment_line_delete", "partnerships.investment_line.delete", _line_delete),
+    ("prospectus_version_send", "partnerships.prospectus.send", _version_send),
+    ("prospectus_version_start", "partnerships.prospectus.version_start", _version_start),
+    ("prospectus_sign_off", "partnerships.prospectus.sign_off", _sign_off),
+    ("prospectus_publish", "partnerships.prospectus.publish", _publish),
+    ("prospectus_pdf_render", "partnerships.prospectus.pdf_render", _pdf_render),
+    ("prospectus_comment_add", "partnerships.prospectus.comment", _comment_add),
+    ("prospectus_comment_resolve", "partnerships.prospectus.comment_resolve", _comment_resolve),
 ]
 
 

@@ -22,6 +22,7 @@ from partnerships.services import (
     prospectus_comment_add,
     prospectus_comment_resolve,
     prospectus_create,
+    prospectus_pdf_render,
     prospectus_publish,
     prospectus_sign_off,
     prospectus_version_send,
@@ -333,3 +334,60 @@ def test_prospectus_comment_threads_and_resolve(connector, member, draft):
 
 def test_prospectus_version_numbers_unique(draft):
     assert ProspectusVersion.objects.filter(prospectus=draft.prospectus).count() == 1
+
+
+def test_prospectus_pdf_render_is_idempotent_and_skips_superseded_versions(
+    connector, draft, leads, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    _sent(connector, draft)
+    for lead in leads:
+        prospectus_sign_off(actor=lead, version=draft, member=lead.membership)
+    prospectus = prospectus_publish(actor=connector, version=draft)
+
+    first = prospectus_pdf_render(prospectus_id=prospectus.pk, version_id=draft.pk)
+    again = prospectus_pdf_render(prospectus_id=prospectus.pk, version_id=draft.pk)
+    stale = prospectus_pdf_render(prospectus_id=prospectus.pk, version_id=draft.pk + 1000)
+
+    assert first.has_current_pdf
+    assert (
+        first.pdf.name
+        == f"prospectus/{draft.prospectus.partnership.slug}/seaside-prospectus-v1.pdf"
+    )
+    assert (again, stale) == (None, None)
+    assert AuditEntry.objects.filter(action="partnerships.prospectus.pdf_render").count() == 1
+
+
+def test_prospectus_publish_renders_the_pdf_in_a_worker(
+    connector, partnership, leads, celery_worker_thread, settings, tmp_path
+):
+    import queue
+
+    from celery.signals import task_postrun
+
+    from partnerships.models import Prospectus
+
+    settings.MEDIA_ROOT = tmp_path
+    prospectus = prospectus_create(
+        actor=connector, partnership=partnership, title="Seaside prospectus", vision="<p>V</p>"
+    )
+    version = prospectus.versions.get()
+    priority_create(actor=connector, version=version, title="Skills")
+    _sent(connector, version)
+    for lead in leads:
+        prospectus_sign_off(actor=lead, version=version, member=lead.membership)
+    done: queue.Queue = queue.Queue()
+
+    def record(sender=None, kwargs=None, retval=None, **extra):
+        if sender.name == "partnerships.prospectus_pdf_render":
+            done.put((kwargs, retval))
+
+    task_postrun.connect(record, weak=False)
+    try:
+        prospectus_publish(actor=connector, version=version)
+        kwargs, rendered = done.get(timeout=60)
+    finally:
+        task_postrun.disconnect(record)
+
+    assert (kwargs, rendered) == ({"prospectus_id": prospectus.pk, "version_id": version.pk}, True)
+    assert Prospectus.objects.get(pk=prospectus.pk).has_current_pdf

@@ -294,17 +294,34 @@ def test_partnership_stage_change_by_role(client, login_as, partnership, role, e
 
     response = client.post(
         reverse("partnerships:partnership-stage", args=[partnership.slug]),
-        {"stage": "prospectus_published"},
+        {"stage": "forming"},
     )
 
     partnership.refresh_from_db()
     assert response.status_code == expected
     moved = role in {"connector", "site_admin"}
-    assert partnership.stage == ("prospectus_published" if moved else "active")
+    assert partnership.stage == ("forming" if moved else "active")
     if moved:
         assert AuditEntry.objects.get(action="partnerships.partnership.stage_change").changes == {
-            "stage": ["active", "prospectus_published"]
+            "stage": ["active", "forming"]
         }
+
+
+def test_partnership_stage_prospectus_published_by_hand_is_refused(client, connector, partnership):
+    client.force_login(connector)
+
+    response = client.post(
+        reverse("partnerships:partnership-stage", args=[partnership.slug]),
+        {"stage": "prospectus_published"},
+        follow=True,
+    )
+
+    partnership.refresh_from_db()
+    assert partnership.stage == "active"
+    assert [str(m) for m in response.context["messages"]] == [
+        "A partnership reaches “prospectus published” by publishing its prospectus, once every "
+        "lead member has signed it off."
+    ]
 
 
 def test_partnership_stage_change_skipping_a_stage_is_refused(client, connector, partnership):
