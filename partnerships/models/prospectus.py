@@ -47,7 +47,7 @@ class Prospectus(TimeStampedModel):
     published_version = models.ForeignKey(
         "ProspectusVersion",
         verbose_name=_("published version"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",
@@ -209,7 +209,7 @@ class Commitment(TimeStampedModel):
     member = models.ForeignKey(
         PartnershipMember,
         verbose_name=_("organisation"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="commitments",
     )
     priority = models.ForeignKey(
@@ -393,7 +393,7 @@ class SignOff(TimeStampedModel):
     member = models.ForeignKey(
         PartnershipMember,
         verbose_name=_("on behalf of"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="sign_offs",
     )
     signed_by = models.ForeignKey(
