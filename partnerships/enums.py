@@ -109,3 +109,8 @@ class ProspectusVersionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SIGN_OFF = "sign_off", _("Out for sign-off")
     PUBLISHED = "published", _("Published")
+
+
+# The background job (levelup.Job kind, and its Celery task's name) that renders the
+# published prospectus as a PDF.
+PDF_JOB_KIND = "partnerships.prospectus_pdf_render"

@@ -2,7 +2,10 @@ import logging
 
 from celery import shared_task
 
+from levelup.jobs import JobError, JobRun, job_task
+from partnerships.enums import PDF_JOB_KIND
 from partnerships.services import action_reminders_send
+from partnerships.services.prospectus import PDF_STEPS, prospectus_pdf_render
 
 logger = logging.getLogger(__name__)
 
@@ -15,18 +18,15 @@ def action_reminders_send_task() -> int:
     return sent
 
 
-@shared_task(
-    name="partnerships.prospectus_pdf_render",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=3,
-)
-def prospectus_pdf_render_task(*, prospectus_id: int, version_id: int) -> bool:
+@job_task(kind=PDF_JOB_KIND, soft_time_limit=240, time_limit=300)
+def prospectus_pdf_render_task(run: JobRun) -> dict:
     """Render the published prospectus as a PDF (again, after a new version is published)."""
-    from partnerships.models import Prospectus
-    from partnerships.services.prospectus import prospectus_pdf_render
-
-    if not Prospectus.objects.filter(pk=prospectus_id).exists():
-        logger.info("partnerships: prospectus %s is gone, no PDF", prospectus_id)
-        return False
-    return prospectus_pdf_render(prospectus_id=prospectus_id, version_id=version_id) is not None
+    prospectus = run.target
+    if prospectus is None:
+        raise JobError("The prospectus has been deleted.")
+    rendered = prospectus_pdf_render(
+        prospectus_id=prospectus.pk,
+        version_id=run.params["version_id"],
+        progress=lambda done: run.progress(done, PDF_STEPS),
+    )
+    return {"rendered": rendered is not None}

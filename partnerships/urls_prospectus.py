@@ -16,6 +16,11 @@ urlpatterns = [
         name="prospectus-pdf",
     ),
     path(
+        "<slug:slug>/prospectus/pdf/retry/",
+        prospectus.ProspectusPdfRetryView.as_view(),
+        name="prospectus-pdf-retry",
+    ),
+    path(
         "<slug:slug>/prospectus/draft/",
         prospectus.ProspectusDraftView.as_view(),
         name="prospectus-draft",

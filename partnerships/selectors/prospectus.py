@@ -4,11 +4,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, QuerySet, Sum
 
-from levelup.models import User
+from levelup.models import Job, User
 from partnerships.diff import Segment, word_diff
-from partnerships.enums import FundingStatus, MemberRole, ProspectusSection
+from partnerships.enums import PDF_JOB_KIND, FundingStatus, MemberRole, ProspectusSection
 from partnerships.models import (
     Commitment,
     InvestmentLine,
@@ -30,6 +31,19 @@ def prospectus_for_partnership(*, partnership: Partnership) -> Prospectus | None
     return (
         Prospectus.objects.filter(partnership=partnership)
         .select_related("published_version")
+        .first()
+    )
+
+
+def prospectus_pdf_job(*, prospectus: Prospectus) -> Job | None:
+    """The latest job that renders the prospectus's PDF: its status and progress."""
+    return (
+        Job.objects.filter(
+            kind=PDF_JOB_KIND,
+            content_type=ContentType.objects.get_for_model(Prospectus),
+            object_id=prospectus.pk,
+        )
+        .order_by("-queued_at", "-pk")
         .first()
     )
 

@@ -1,5 +1,6 @@
 """Writes on the place prospectus: drafting in versions, comments, sign-off and publishing."""
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -13,9 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from levelup.audit import audit_diff, audit_record
+from levelup.jobs import job_enqueue
 from levelup.models import User
 from levelup.outbox import outbox_queue
 from partnerships.enums import (
+    PDF_JOB_KIND,
     STAGE_ORDER,
     MatchStatus,
     PartnershipStage,
@@ -41,6 +44,8 @@ from partnerships.selectors.prospectus import prospectus_latest_version
 VISION_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "blockquote"}
 # Matches a commitment may be created from: the two sides have agreed, or more.
 COMMITTABLE_MATCH_STATUSES = {MatchStatus.AGREED, MatchStatus.IN_DELIVERY, MatchStatus.DELIVERED}
+# The PDF is rendered in steps: read the content, lay out the PDF, store it.
+PDF_STEPS = 3
 COMMITMENT_FIELDS = ["member", "priority", "description", "due_on", "value"]
 LINE_FIELDS = ["project", "amount", "source", "status", "year"]
 
@@ -507,12 +512,12 @@ def prospectus_publish(*, actor: User, version: ProspectusVersion) -> Prospectus
             target=partnership,
             changes={"stage": [before, partnership.stage]},
         )
-    from partnerships.tasks import prospectus_pdf_render_task
-
-    transaction.on_commit(
-        partial(
-            prospectus_pdf_render_task.delay, prospectus_id=prospectus.pk, version_id=version.pk
-        )
+    job_enqueue(
+        actor=actor,
+        kind=PDF_JOB_KIND,
+        target=prospectus,
+        params={"version_id": version.pk},
+        total=PDF_STEPS,
     )
     return prospectus
 
@@ -571,13 +576,17 @@ def prospectus_comment_resolve(*, actor: User, comment: ProspectusComment) -> Pr
     return comment
 
 
-def prospectus_pdf_render(*, prospectus_id: int, version_id: int) -> Prospectus | None:
+def prospectus_pdf_render(
+    *, prospectus_id: int, version_id: int, progress: Callable[[int], None] | None = None
+) -> Prospectus | None:
     """Render the published `version_id` of the prospectus as a PDF and store it.
 
     Idempotent: nothing is done when the PDF of that version is already stored, or when the
     version is no longer the published one (a newer publication renders its own). Rendering
-    takes seconds, so it runs outside the transaction that records the file.
+    takes seconds, so it runs outside the transaction that records the file. `progress(done)`
+    is told after each of the `PDF_STEPS` steps.
     """
+    progress = progress or (lambda done: None)
     from django.utils.text import slugify
 
     from levelup.pdf import render_pdf
@@ -592,15 +601,18 @@ def prospectus_pdf_render(*, prospectus_id: int, version_id: int) -> Prospectus 
         return None
     version = prospectus.published_version
     version.prospectus = prospectus
+    content = prospectus_content(version=version)
+    progress(1)
     pdf = render_pdf(
         template_name="partnerships/prospectus/pdf.html",
         context={
             "prospectus": prospectus,
             "partnership": prospectus.partnership,
-            "content": prospectus_content(version=version),
+            "content": content,
         },
         title=prospectus.title,
     )
+    progress(2)
     with transaction.atomic():
         prospectus = Prospectus.objects.select_for_update().get(pk=prospectus_id)
         if prospectus.published_version_id != version_id:
@@ -618,4 +630,5 @@ def prospectus_pdf_render(*, prospectus_id: int, version_id: int) -> Prospectus 
         )
         if old and old != prospectus.pdf.name:
             transaction.on_commit(partial(prospectus.pdf.storage.delete, old))
+    progress(PDF_STEPS)
     return prospectus

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView
 
+from levelup.jobs import job_retry
 from levelup.views import form_error_from, service_with_message
 from partnerships.forms_prospectus import (
     CommentForm,
@@ -32,6 +33,7 @@ from partnerships.selectors import (
     prospectus_content,
     prospectus_for_partnership,
     prospectus_latest_version,
+    prospectus_pdf_job,
     prospectus_version_diff,
     prospectus_version_get,
     prospectus_versions,
@@ -123,6 +125,11 @@ class ProspectusDraftView(PartnershipMixin, TemplateView):
             comment_form=self.comment_form or CommentForm(),
             can_comment=user.has_perm("partnerships.comment_prospectus", self.partnership),
             can_add_commitment=user.has_perm("partnerships.add_commitment", self.partnership),
+            pdf_job=(
+                prospectus_pdf_job(prospectus=prospectus)
+                if prospectus.is_published and not prospectus.has_current_pdf
+                else None
+            ),
         )
         return context
 
@@ -453,6 +460,22 @@ class ProspectusVersionStartView(ProspectusMixin, TemplateView):
                 "earlier versions no longer count."
             )
             % {"number": self.version.number + 1, "old": self.version.number},
+        )
+        return redirect(self.draft_url())
+
+
+class ProspectusPdfRetryView(ProspectusMixin, TemplateView):
+    """Try the PDF again after its job failed for good."""
+
+    permission_required = "partnerships.run_partnership"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        job = prospectus_pdf_job(prospectus=self.prospectus)
+        if job is None:
+            raise Http404
+        service_with_message(
+            request, job_retry, job=job, success=_("The PDF is being prepared again.")
         )
         return redirect(self.draft_url())
 

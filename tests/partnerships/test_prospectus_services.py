@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from levelup.models import AuditEntry, OutboundEmail
+from levelup.enums import JobStatus
+from levelup.models import AuditEntry, Job, OutboundEmail
 from partnerships.enums import (
     FundingStatus,
     MatchStatus,
@@ -135,13 +136,19 @@ def test_prospectus_publish_with_every_sign_off_moves_stage_and_queues_pdf(
     for lead in leads:
         prospectus_sign_off(actor=lead, version=draft, member=lead.membership)
 
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks():
         prospectus = prospectus_publish(actor=connector, version=draft)
 
     partnership.refresh_from_db()
+    job = Job.objects.get()
     assert prospectus.published_version == draft
     assert partnership.stage == PartnershipStage.PROSPECTUS_PUBLISHED
-    assert [c.func.__self__.name for c in callbacks] == ["partnerships.prospectus_pdf_render"]
+    assert (job.kind, job.status, job.target, job.params) == (
+        "partnerships.prospectus_pdf_render",
+        JobStatus.QUEUED,
+        prospectus,
+        {"version_id": draft.pk},
+    )
 
 
 def test_prospectus_sign_off_superseded_version_is_refused(connector, draft, leads):
@@ -385,9 +392,15 @@ def test_prospectus_publish_renders_the_pdf_in_a_worker(
     task_postrun.connect(record, weak=False)
     try:
         prospectus_publish(actor=connector, version=version)
-        kwargs, rendered = done.get(timeout=60)
+        kwargs, _result = done.get(timeout=60)
     finally:
         task_postrun.disconnect(record)
 
-    assert (kwargs, rendered) == ({"prospectus_id": prospectus.pk, "version_id": version.pk}, True)
+    job = Job.objects.get(pk=kwargs["job_id"])
+    assert (job.status, job.progress_done, job.progress_total, job.result) == (
+        JobStatus.DONE,
+        3,
+        3,
+        {"rendered": True},
+    )
     assert Prospectus.objects.get(pk=prospectus.pk).has_current_pdf

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pypdf
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from partnerships.enums import (
     FundingStatus,
@@ -599,3 +600,45 @@ def test_prospectus_history_queries_constant(
         response = client.get(_url("prospectus-history", partnership))
 
     assert len(response.context["versions"]) == rows
+
+
+def test_prospectus_draft_page_shows_pdf_progress_then_failure_and_retry(
+    client, connector, lead, partnership, draft
+):
+    from levelup.enums import JobStatus
+    from levelup.models import Job
+
+    _publish(connector, lead, draft)
+    client.force_login(connector)
+    job = Job.objects.get()
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING,
+        progress_done=1,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        attempts=1,
+    )
+
+    running = client.get(_url("prospectus-draft", partnership))
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.FAILED, error="The disk is full.", finished_at=timezone.now()
+    )
+    failed = client.get(_url("prospectus-draft", partnership))
+    retry = client.post(_url("prospectus-pdf-retry", partnership))
+
+    job.refresh_from_db()
+    assert "The PDF is being prepared (Running: step 1 of 3)" in running.text
+    assert "The PDF could not be made. The disk is full." in " ".join(failed.text.split())
+    assert retry.status_code == 302
+    assert job.status == JobStatus.QUEUED
+
+
+def test_prospectus_pdf_retry_by_member_is_forbidden(
+    client, connector, lead, member, partnership, draft
+):
+    _publish(connector, lead, draft)
+    client.force_login(member)
+
+    response = client.post(_url("prospectus-pdf-retry", partnership))
+
+    assert response.status_code == 403
