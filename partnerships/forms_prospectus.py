@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from evidence.models import Finding, Recommendation
 from levelup.money import GBPField
 
 from .enums import FundingStatus, ProspectusSection
@@ -136,6 +137,24 @@ class InvestmentLineForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+
+
+class CitationForm(forms.Form):
+    """The findings and recommendations a priority cites. Any may be sent; the service refuses
+    those of calls that are not published, with a message that names them."""
+
+    findings = forms.ModelMultipleChoiceField(
+        label=_("Findings"),
+        queryset=Finding.objects.select_related("call"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    recommendations = forms.ModelMultipleChoiceField(
+        label=_("Recommendations"),
+        queryset=Recommendation.objects.select_related("call"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class CommentForm(forms.Form):

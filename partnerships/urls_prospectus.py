@@ -46,6 +46,11 @@ urlpatterns = [
         name="priority-update",
     ),
     path(
+        "<slug:slug>/prospectus/priorities/<int:pk>/evidence/",
+        prospectus.PriorityCiteView.as_view(),
+        name="priority-cite",
+    ),
+    path(
         "<slug:slug>/prospectus/priorities/<int:pk>/remove/",
         prospectus.PriorityDeleteView.as_view(),
         name="priority-delete",

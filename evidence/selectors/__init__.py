@@ -10,6 +10,13 @@ from .calls import (
     calls_upcoming,
     sections_with_questions,
 )
+from .citations import (
+    PUBLISHED_CALL_STATUSES,
+    findings_published,
+    is_published_finding,
+    is_published_recommendation,
+    recommendations_published,
+)
 from .imports import (
     import_jobs_for_call,
 )
@@ -40,6 +47,7 @@ from .responses import (
 )
 
 __all__ = [
+    "PUBLISHED_CALL_STATUSES",
     "DayCount",
     "KeysetPage",
     "Problem",
@@ -53,9 +61,13 @@ __all__ = [
     "calls_open",
     "calls_run_by",
     "calls_upcoming",
+    "findings_published",
     "import_jobs_for_call",
+    "is_published_finding",
+    "is_published_recommendation",
     "keyset_page",
     "late_links_for_call",
+    "recommendations_published",
     "required_files_missing",
     "sections_with_questions",
     "submission_answers_by_question",

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from evidence.models import Finding, Recommendation
 from levelup.models import TimeStampedModel
 from partnerships import rules as perms
 from partnerships.enums import (
@@ -156,7 +157,8 @@ class ProspectusVersion(TimeStampedModel):
 
 
 class Priority(TimeStampedModel):
-    """A priority of one version, in order. Findings and recommendations it cites come later."""
+    """A priority of one version, in order, citing findings and recommendations of published
+    calls: the link from the evidence to the plan."""
 
     version = models.ForeignKey(
         ProspectusVersion,
@@ -167,6 +169,18 @@ class Priority(TimeStampedModel):
     position = models.PositiveSmallIntegerField(_("position"), default=1)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    findings = models.ManyToManyField(
+        Finding,
+        verbose_name=_("findings it cites"),
+        blank=True,
+        related_name="prospectus_priorities",
+    )
+    recommendations = models.ManyToManyField(
+        Recommendation,
+        verbose_name=_("recommendations it cites"),
+        blank=True,
+        related_name="prospectus_priorities",
+    )
 
     class Meta:
         ordering = ["position", "pk"]

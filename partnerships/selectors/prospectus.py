@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import F, Prefetch, QuerySet, Sum
 
+from evidence.models import Finding, Recommendation
 from levelup.models import Job, User
 from partnerships.diff import Segment, word_diff
 from partnerships.enums import PDF_JOB_KIND, FundingStatus, MemberRole, ProspectusSection
@@ -82,7 +83,30 @@ def partnership_has_published_prospectus(*, partnership: Partnership) -> bool:
 
 
 def priorities_for_version(*, version: ProspectusVersion) -> QuerySet[Priority]:
-    return Priority.objects.filter(version=version).order_by("position", "pk")
+    """The version's priorities with the findings and recommendations they cite (3 queries)."""
+    return (
+        Priority.objects.filter(version=version)
+        .prefetch_related(
+            Prefetch("findings", queryset=Finding.objects.select_related("call")),
+            Prefetch("recommendations", queryset=Recommendation.objects.select_related("call")),
+        )
+        .order_by("position", "pk")
+    )
+
+
+def priorities_citing(
+    *, finding: Finding | None = None, recommendation: Recommendation | None = None
+) -> QuerySet[Priority]:
+    """Priorities of published prospectuses (their published version only) that cite this
+    finding or recommendation: what became of the evidence."""
+    priorities = Priority.objects.filter(
+        version__prospectus__published_version=F("version")
+    ).select_related("version__prospectus__partnership__place")
+    if finding is not None:
+        priorities = priorities.filter(findings=finding)
+    if recommendation is not None:
+        priorities = priorities.filter(recommendations=recommendation)
+    return priorities.order_by("version__prospectus__partnership__name", "position", "pk")
 
 
 def commitments_for_version(*, version: ProspectusVersion) -> QuerySet[Commitment]:
@@ -233,7 +257,7 @@ def prospectus_as_text(
         lines = list(investment_lines_for_version(version=version))
     vision = nh3.clean(version.vision, tags=set()).strip()
     parts = [str(ProspectusSection.VISION.label), vision, str(ProspectusSection.PRIORITIES.label)]
-    parts += [f"{p.position}. {p.title}\n{p.description}".strip() for p in priorities]
+    parts += [_priority_text(p) for p in priorities]
     parts.append(str(ProspectusSection.COMMITMENTS.label))
     parts += [
         " – ".join(
@@ -257,6 +281,14 @@ def prospectus_as_text(
         for line in lines
     ]
     return "\n\n".join(parts)
+
+
+def _priority_text(priority: Priority) -> str:
+    cites = [f"{f.title} ({f.call.title})" for f in priority.findings.all()] + [
+        f"{r.text} ({r.call.title})" for r in priority.recommendations.all()
+    ]
+    text = f"{priority.position}. {priority.title}\n{priority.description}".strip()
+    return text + ("\n" + "; ".join(cites) if cites else "")
 
 
 def prospectus_version_diff(*, old: ProspectusVersion, new: ProspectusVersion) -> list[Segment]:

@@ -12,7 +12,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from evidence.models import Finding, Recommendation
+from evidence.selectors import is_published_finding, is_published_recommendation
 from levelup.audit import audit_diff, audit_record
 from levelup.jobs import job_enqueue
 from levelup.models import User
@@ -148,6 +151,53 @@ def priority_update(
         action="partnerships.priority.update",
         target=priority,
         changes=audit_diff(before, priority, ["title", "description"]),
+    )
+    return priority
+
+
+@transaction.atomic
+def priority_citations_set(
+    *,
+    actor: User,
+    priority: Priority,
+    findings: list[Finding] | None = None,
+    recommendations: list[Recommendation] | None = None,
+) -> Priority:
+    """The findings and recommendations `priority` cites, replacing those it cited before.
+
+    Only those of published calls can be cited: a citation is public once the prospectus is.
+    """
+    _editable(priority.version)
+    findings, recommendations = list(findings or []), list(recommendations or [])
+    unpublished = [str(f) for f in findings if not is_published_finding(f)] + [
+        str(r) for r in recommendations if not is_published_recommendation(r)
+    ]
+    if unpublished:
+        raise ValidationError(
+            ngettext(
+                "“%(titles)s” is not published yet: a priority can cite only the findings and "
+                "recommendations of published calls.",
+                "“%(titles)s” are not published yet: a priority can cite only the findings and "
+                "recommendations of published calls.",
+                len(unpublished),
+            )
+            % {"titles": "”, “".join(unpublished)}
+        )
+    before = {
+        "findings": sorted(priority.findings.values_list("pk", flat=True)),
+        "recommendations": sorted(priority.recommendations.values_list("pk", flat=True)),
+    }
+    priority.findings.set(findings)
+    priority.recommendations.set(recommendations)
+    after = {
+        "findings": sorted(f.pk for f in findings),
+        "recommendations": sorted(r.pk for r in recommendations),
+    }
+    audit_record(
+        actor=actor,
+        action="partnerships.priority.cite",
+        target=priority,
+        changes={k: [before[k], after[k]] for k in before if before[k] != after[k]},
     )
     return priority
 
@@ -319,10 +369,12 @@ def prospectus_version_start(*, actor: User, prospectus: Prospectus) -> Prospect
     version.full_clean()
     version.save()
     priorities = {}
-    for old in latest.priorities.all():
+    for old in latest.priorities.prefetch_related("findings", "recommendations"):
         priorities[old.pk] = Priority.objects.create(
             version=version, position=old.position, title=old.title, description=old.description
         )
+        priorities[old.pk].findings.set(old.findings.all())
+        priorities[old.pk].recommendations.set(old.recommendations.all())
     Commitment.objects.bulk_create(
         Commitment(
             version=version,

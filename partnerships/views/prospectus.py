@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView
 
+from evidence.selectors import findings_published, recommendations_published
 from levelup.jobs import job_retry
 from levelup.views import form_error_from, service_with_message
 from partnerships.forms_prospectus import (
+    CitationForm,
     CommentForm,
     CommitmentForm,
     InvestmentLineForm,
@@ -30,6 +32,7 @@ from partnerships.models import (
 from partnerships.rules import represented_members
 from partnerships.selectors import (
     comments_by_section,
+    priorities_for_version,
     prospectus_content,
     prospectus_for_partnership,
     prospectus_latest_version,
@@ -46,6 +49,7 @@ from partnerships.services import (
     investment_line_create,
     investment_line_delete,
     investment_line_update,
+    priority_citations_set,
     priority_create,
     priority_delete,
     priority_update,
@@ -208,6 +212,68 @@ class PriorityFormView(ProspectusMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Saved: %(title)s") % form.cleaned_data)
         return redirect(self.draft_url("priorities"))
+
+
+class PriorityCiteView(ProspectusMixin, FormView):
+    """Choose the findings and recommendations of published calls that a priority cites."""
+
+    template_name = "partnerships/prospectus/cite.html"
+    permission_required = "partnerships.run_partnership"
+    form_class = CitationForm
+    shown = 30
+
+    def get_priority(self) -> Priority:
+        if not hasattr(self, "_priority"):
+            self._priority = get_object_or_404(
+                priorities_for_version(version=self.version), pk=self.kwargs["pk"]
+            )
+        return self._priority
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        priority = self.get_priority()
+        search = self.request.GET.get("q", "").strip()[:200]
+        form = context["form"]
+        if form.is_bound:
+            chosen_findings = {str(pk) for pk in form.data.getlist("findings")}
+            chosen_recommendations = {str(pk) for pk in form.data.getlist("recommendations")}
+        else:
+            chosen_findings = {str(f.pk) for f in priority.findings.all()}
+            chosen_recommendations = {str(r.pk) for r in priority.recommendations.all()}
+        # What is cited stays on the page whatever the search, so saving never drops it.
+        cited_findings = list(priority.findings.all())
+        cited_recommendations = list(priority.recommendations.all())
+        found_findings = list(findings_published(search=search)[: self.shown])
+        found_recommendations = list(recommendations_published(search=search)[: self.shown])
+        context.update(
+            priority=priority,
+            search=search,
+            findings=_merge(cited_findings, found_findings),
+            recommendations=_merge(cited_recommendations, found_recommendations),
+            chosen_findings=chosen_findings,
+            chosen_recommendations=chosen_recommendations,
+            page_title=_("Evidence for “%(title)s”") % {"title": priority.title},
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            priority_citations_set(
+                actor=self.request.user, priority=self.get_priority(), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form_error_from(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Saved the evidence for “%(title)s”.") % {"title": self.get_priority().title},
+        )
+        return redirect(self.draft_url("priorities"))
+
+
+def _merge(first: list, then: list) -> list:
+    seen = {item.pk for item in first}
+    return first + [item for item in then if item.pk not in seen]
 
 
 class PriorityDeleteView(ProspectusMixin, TemplateView):

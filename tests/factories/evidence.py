@@ -7,10 +7,19 @@ from evidence.enums import (
     CallStatus,
     PublicationPreference,
     QuestionKind,
+    RecommendationAudience,
     RespondingAs,
     SubmissionStatus,
 )
-from evidence.models import Answer, CallForEvidence, Question, Section, Submission
+from evidence.models import (
+    Answer,
+    CallForEvidence,
+    Finding,
+    Question,
+    Recommendation,
+    Section,
+    Submission,
+)
 
 from .core import BodyFactory
 
@@ -103,3 +112,29 @@ class AnswerFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Answer
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    """A finding of a published call (pass `call=` for another)."""
+
+    call = factory.SubFactory(CallForEvidenceFactory, closed=True, status=CallStatus.PUBLISHED)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Young people lack routes into local work {n}")
+    summary = "<p>Responses from every kind of place said the same.</p>"
+
+    class Meta:
+        model = Finding
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    """A recommendation of a published call (pass `call=` for another)."""
+
+    call = factory.SubFactory(CallForEvidenceFactory, closed=True, status=CallStatus.PUBLISHED)
+    position = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(
+        lambda n: f"Employers should offer work placements to school leavers {n}"
+    )
+    audience = RecommendationAudience.BUSINESS
+
+    class Meta:
+        model = Recommendation

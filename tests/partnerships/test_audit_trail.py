@@ -326,6 +326,16 @@ def _priority_update(actor, p):
     return actor, services.priority_update(actor=actor, priority=priority, title="U")
 
 
+def _priority_cite(actor, p):
+    from tests.factories.evidence import FindingFactory
+
+    version = _prospectus_draft(actor, p)
+    priority = services.priority_create(actor=actor, version=version, title="T")
+    return actor, services.priority_citations_set(
+        actor=actor, priority=priority, findings=[FindingFactory()]
+    )
+
+
 def _priority_delete(actor, p):
     priority = services.priority_create(actor=actor, version=_prospectus_draft(actor, p), title="T")
     pk = priority.pk
@@ -481,6 +491,7 @@ CASES = [
     ("priority_create", "partnerships.priority.create", _priority_create),
     ("priority_update", "partnerships.priority.update", _priority_update),
     ("priority_delete", "partnerships.priority.delete", _priority_delete),
+    ("priority_citations_set", "partnerships.priority.cite", _priority_cite),
     ("commitment_create", "partnerships.commitment.create", _commitment_create),
     ("commitment_update", "partnerships.commitment.update", _commitment_update),
     ("commitment_delete", "partnerships.commitment.delete", _commitment_delete),

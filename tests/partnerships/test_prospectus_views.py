@@ -23,6 +23,7 @@ from partnerships.services import (
     prospectus_version_send,
     prospectus_version_start,
 )
+from tests.factories.evidence import FindingFactory, RecommendationFactory
 from tests.factories.partnerships import (
     CommitmentFactory,
     InvestmentLineFactory,
@@ -556,17 +557,28 @@ def test_prospectus_version_page_shows_word_diff(client, connector, member, part
     assert "<ins>" in response.text
 
 
+def _cited_priority(version):
+    priority = PriorityFactory(version=version)
+    priority.findings.add(FindingFactory())
+    priority.recommendations.add(RecommendationFactory())
+    return priority
+
+
 @pytest.mark.parametrize("rows", [1, 3])
 def test_prospectus_draft_page_queries_constant(
     client, connector, partnership, draft, rows, django_assert_num_queries
 ):
     for _ in range(rows):
-        CommitmentFactory(version=draft, priority=draft.priorities.get())
+        _cited_priority(draft)
+        CommitmentFactory(version=draft, priority=draft.priorities.first())
         InvestmentLineFactory(version=draft)
         ProspectusCommentFactory(version=draft)
     client.force_login(connector)
 
-    with django_assert_num_queries(15):
+    # Session, user and roles; the partnership, prospectus and version; the priorities and
+    # what they cite (three); commitments, lines, totals; who the user speaks for; the leads
+    # and their sign-offs; comment threads and their replies.
+    with django_assert_num_queries(17):
         response = client.get(_url("prospectus-draft", partnership))
 
     assert len(response.context["content"].commitments) == rows
@@ -577,11 +589,14 @@ def test_prospectus_public_page_queries_constant(
     client, connector, lead, partnership, draft, rows, django_assert_num_queries
 ):
     for _ in range(rows):
-        CommitmentFactory(version=draft, priority=draft.priorities.get())
+        _cited_priority(draft)
+        CommitmentFactory(version=draft, priority=draft.priorities.first())
         InvestmentLineFactory(version=draft)
     _publish(connector, lead, draft)
 
-    with django_assert_num_queries(6):
+    # The partnership, the prospectus, the priorities and what they cite (three), the
+    # commitments, the lines and the totals.
+    with django_assert_num_queries(8):
         response = client.get(_url("prospectus-public", partnership))
 
     assert len(response.context["content"].lines) == rows
