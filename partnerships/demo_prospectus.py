@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from evidence.selectors import findings_published, recommendations_published
+
 from .enums import FundingStatus, MatchStatus, MemberRole, ProspectusSection
 from .models import (
     Match,
@@ -26,6 +28,7 @@ from .models import (
 from .services import (
     commitment_create,
     investment_line_create,
+    priority_citations_set,
     priority_create,
     prospectus_comment_add,
     prospectus_comment_resolve,
@@ -371,11 +374,28 @@ def _connector(partnership):
     return grant.user
 
 
-def _fill(actor, version, priorities_spec, plan, commitments, members):
+# Words that find, in the demo's published calls, the evidence behind each Blackpool priority.
+CITATION_WORDS = ["young", "procure", "town centre", "skill", "health"]
+
+
+def _cite(actor, priority, word: str) -> None:
+    """Cite the published findings and recommendations that mention `word`, if there are any
+    (the evidence demo decides what is published)."""
+    findings = list(findings_published(search=word)[:2])
+    recommendations = list(recommendations_published(search=word)[:2])
+    if findings or recommendations:
+        priority_citations_set(
+            actor=actor, priority=priority, findings=findings, recommendations=recommendations
+        )
+
+
+def _fill(actor, version, priorities_spec, plan, commitments, members, words=()):
     priorities = [
         priority_create(actor=actor, version=version, title=title, description=description)
         for title, description in priorities_spec
     ]
+    for priority, word in zip(priorities, words, strict=False):
+        _cite(actor, priority, word)
     for year, project, millions, source, secured in plan:
         investment_line_create(
             actor=actor,
@@ -416,7 +436,13 @@ def _load_blackpool(partnership: Partnership) -> None:
     )
     first = prospectus.versions.get()
     priorities = _fill(
-        connie, first, BLACKPOOL_PRIORITIES, BLACKPOOL_PLAN[:-3], BLACKPOOL_COMMITMENTS, members
+        connie,
+        first,
+        BLACKPOOL_PRIORITIES,
+        BLACKPOOL_PLAN[:-3],
+        BLACKPOOL_COMMITMENTS,
+        members,
+        words=CITATION_WORDS,
     )
     for ask, offer, months, priority in BLACKPOOL_FROM_MATCHES:
         match = (

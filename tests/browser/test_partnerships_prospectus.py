@@ -1,6 +1,6 @@
-"""The issue's "done when" for drafting: a connector drafts a prospectus, a member comments,
-the lead members sign off, the connector publishes it, and the public reads the page and the
-PDF (rendered by a real Celery worker)."""
+"""The issue's "done when" for drafting: a connector drafts a prospectus citing a published
+finding, a member comments, the lead members sign off, the connector publishes it, and the
+public reads the page and the PDF (rendered by a real Celery worker as a background job)."""
 
 import io
 import queue
@@ -13,6 +13,7 @@ from levelup.enums import Role
 from partnerships.enums import MemberRole
 from partnerships.services import member_add, representative_add
 from tests.factories.core import OrganisationFactory, RoleGrantFactory, UserFactory
+from tests.factories.evidence import FindingFactory
 from tests.factories.partnerships import PartnershipFactory
 
 from .test_partnerships_members import sign_in, sign_out
@@ -45,6 +46,10 @@ def test_prospectus_drafted_commented_signed_off_published_and_read(
 ):
     settings.MEDIA_ROOT = tmp_path
     partnership, people = _people()
+    FindingFactory(
+        title="School leavers cannot see a route into local work",
+        call__title="The role of business in place-based regeneration",
+    )
     draft = f"/partnerships/{partnership.slug}/prospectus/draft/"
     rendered: queue.Queue = queue.Queue()
 
@@ -65,6 +70,12 @@ def test_prospectus_drafted_commented_signed_off_published_and_read(
         submit(page.get_by_role("link", name="Add a priority"))
         page.locator("#id_title").fill("Jobs for school leavers")
         submit(page.get_by_role("button", name="Save"))
+        submit(page.get_by_role("link", name="Cite evidence for Jobs for school leavers"))
+        page.get_by_label("Search the published findings and recommendations").fill("route")
+        submit(page.get_by_role("button", name="Search", exact=True))
+        page.get_by_label("School leavers cannot see a route into local work").check()
+        submit(page.get_by_role("button", name="Save the evidence"))
+        expect(page.get_by_text("Backed by the evidence:")).to_be_visible()
         submit(page.get_by_role("link", name="Add a commitment"))
         page.get_by_label("Organisation").select_option(label="Seaton College")
         page.get_by_label("What it commits to").fill("Forty apprenticeships a year")
@@ -128,6 +139,9 @@ def test_prospectus_drafted_commented_signed_off_published_and_read(
     submit(page.get_by_role("link", name="Seaton place prospectus"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Seaton place prospectus")
     expect(page.get_by_text("Forty apprenticeships a year")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="School leavers cannot see a route into local work")
+    ).to_be_visible()
     expect(page.get_by_text("Harbour Print can add two placements.")).to_have_count(0)
     link = page.get_by_role("link", name="Download the prospectus (PDF)")
     response = page.request.get(link.get_attribute("href"))
@@ -137,3 +151,4 @@ def test_prospectus_drafted_commented_signed_off_published_and_read(
     assert "Seaton place prospectus" in text
     assert "Forty apprenticeships a year" in text
     assert "£1,200,000" in text
+    assert "School leavers cannot see a route into local work" in text
