@@ -547,6 +547,11 @@ class ProspectusPdfRetryView(ProspectusMixin, TemplateView):
 
 
 class VersionActionMixin(ProspectusMixin):
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        # A version outside this prospectus is a 404 whatever the method, like any object.
+        self.get_target_version()
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
     def get_target_version(self):
         version = prospectus_version_get(prospectus=self.prospectus, number=self.kwargs["number"])
         if version is None:

@@ -18,11 +18,16 @@ from tests.factories.partnerships import (
     ActionFactory,
     AgreementVersionFactory,
     AskFactory,
+    CommitmentFactory,
     DeliverableFactory,
     EngagementFactory,
     IndicatorFactory,
+    InvestmentLineFactory,
     MatchFactory,
     PartnershipMemberFactory,
+    PriorityFactory,
+    ProspectusCommentFactory,
+    ProspectusVersionFactory,
     RepresentativeFactory,
 )
 
@@ -31,7 +36,13 @@ from .conftest import lead_representative
 pytestmark = pytest.mark.django_db
 
 # Pages anyone may open, and pages about the signed-in person rather than one partnership.
-PUBLIC = {"partnership-list", "partnership-detail", "invitation-accept"}
+PUBLIC = {
+    "partnership-list",
+    "partnership-detail",
+    "invitation-accept",
+    "prospectus-public",
+    "prospectus-pdf",
+}
 PERSONAL = {"partnership-mine", "action-mine"}
 
 
@@ -79,7 +90,20 @@ def _object_kwargs(partnership) -> dict[str, dict]:
         site_url="http://testserver/",
     )
     grant = RoleGrantFactory(role=Role.CONNECTOR, target=partnership)
+    version = ProspectusVersionFactory(prospectus__partnership=partnership, number=1)
+    priority = PriorityFactory(version=version)
     return {
+        "priority-update": {"pk": priority.pk},
+        "priority-cite": {"pk": priority.pk},
+        "priority-delete": {"pk": priority.pk},
+        "commitment-update": {"pk": CommitmentFactory(version=version).pk},
+        "commitment-delete": {"pk": CommitmentFactory(version=version).pk},
+        "investment-line-update": {"pk": InvestmentLineFactory(version=version).pk},
+        "investment-line-delete": {"pk": InvestmentLineFactory(version=version).pk},
+        "prospectus-comment-resolve": {"pk": ProspectusCommentFactory(version=version).pk},
+        "prospectus-version": {"number": 1},
+        "prospectus-sign-off": {"number": 1},
+        "prospectus-publish": {"number": 1},
         "engagement-detail": {"pk": EngagementFactory(partnership=partnership).pk},
         "engagement-update": {"pk": EngagementFactory(partnership=partnership).pk},
         "action-done": {"pk": ActionFactory(engagement__partnership=partnership).pk},
@@ -143,6 +167,12 @@ def test_another_partnerships_object_under_own_slug_is_404(
     partnership.save()
     RoleGrantFactory(user=user, role=Role.SECRETARIAT, target=partnership.programme_body)
     client.force_login(user)
+    if name in {"prospectus-version", "prospectus-sign-off", "prospectus-publish"}:
+        # Their prospectus has a version 7; their guesser's own partnership has a prospectus
+        # with version 1 only.
+        ProspectusVersionFactory(prospectus=other_partnership.prospectus, number=7)
+        ProspectusVersionFactory(prospectus__partnership=partnership, number=1)
+        theirs = {**theirs, name: {"number": 7}}
     if name.endswith("-endorse"):
         # Version 1 exists in both partnerships; version 7 only in the other one.
         AgreementVersionFactory(
