@@ -79,15 +79,25 @@ DRAFT_ACCESS = {
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_prospectus_draft_page_access_per_role(client, login_as, role, partnership, draft):
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("prospectus-draft", {}),
+        ("prospectus-history", {}),
+        ("prospectus-version", {"number": 1}),
+    ],
+)
+def test_prospectus_private_pages_access_per_role(
+    client, login_as, role, partnership, draft, name, kwargs
+):
     login_as(role)
 
-    response = client.get(_url("prospectus-draft", partnership))
+    response = client.get(_url(name, partnership, **kwargs))
 
     assert response.status_code == DRAFT_ACCESS[role]
     if response.status_code == 200:
-        assert "Skills and jobs" in response.text
-        assert "<strong>every</strong>" in response.text
+        assert ("Skills and jobs" in response.text) is (name != "prospectus-history")
+        assert "version 1" in response.text.lower()
 
 
 def test_prospectus_draft_page_offers_start_form_to_connector(client, connector, partnership):
@@ -185,6 +195,28 @@ def test_commitment_create_by_member_for_another_organisation_is_refused(
     assert response.context["form"].errors == {
         "member": ["Select a valid choice. That choice is not one of the available choices."]
     }
+    assert Commitment.objects.count() == 0
+
+
+def test_commitment_bad_value_is_refused_and_the_rest_kept(client, member, partnership, draft):
+    client.force_login(member)
+
+    response = client.post(
+        _url("commitment-create", partnership),
+        {
+            "member": member.membership.pk,
+            "description": "Ten work placements a year",
+            "due_on": "2027-03-31",
+            "value": "-£150k",
+        },
+    )
+
+    form = response.context["form"]
+    assert form.errors == {"value": ["Enter an amount of £0 or more."]}
+    assert (form["description"].value(), form["due_on"].value()) == (
+        "Ten work placements a year",
+        "2027-03-31",
+    )
     assert Commitment.objects.count() == 0
 
 
