@@ -117,7 +117,7 @@ BLACKPOOL_PLAN = [
     (
         2026,
         "Blackpool Central leisure and heritage quarter: main build",
-        "260",
+        "215",
         "Private investment",
         False,
     ),

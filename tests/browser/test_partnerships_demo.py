@@ -24,6 +24,9 @@ BLACKPOOL_PAGES = [
     ("matches/", "Matches"),
     ("summary/", "Summary of asks and offers"),
     ("people/", "Connectors and champions"),
+    ("prospectus/draft/", "Place prospectus"),
+    ("prospectus/versions/", "Prospectus: every version"),
+    ("prospectus/versions/2/", "Prospectus version 2"),
 ]
 
 
@@ -68,7 +71,11 @@ def test_demo_pages_for_connector(page, visit, submit):
     visit("/partnerships/actions/mine/")
     snap(page, "my-actions")
     sign_out(page, submit)
-    for path, name in [("", "list"), ("blackpool/", "public-blackpool")]:
+    for path, name in [
+        ("", "list"),
+        ("blackpool/", "public-blackpool"),
+        ("blackpool/prospectus/", "public-blackpool-prospectus"),
+    ]:
         visit(f"/partnerships/{path}")
         snap(page, name)
 
