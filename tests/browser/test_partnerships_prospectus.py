@@ -4,6 +4,7 @@ public reads the page and the PDF (rendered by a real Celery worker as a backgro
 
 import io
 import queue
+import time
 
 import pypdf
 from celery.signals import task_postrun
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 
 from levelup.enums import Role
 from partnerships.enums import MemberRole
+from partnerships.models import Prospectus
 from partnerships.services import member_add, representative_add
 from tests.factories.core import OrganisationFactory, RoleGrantFactory, UserFactory
 from tests.factories.evidence import FindingFactory
@@ -129,7 +131,11 @@ def test_prospectus_drafted_commented_signed_off_published_and_read(
         expect(page.get_by_text("2 of 2 lead members have signed off version 1.")).to_be_visible()
         submit(page.get_by_role("button", name="Publish version 1"))
         expect(page.get_by_text("Version 1 is published.")).to_be_visible()
-        rendered.get(timeout=240)  # the machine may be busy: rendering takes seconds of CPU
+        # Each run of the job's task ends in `rendered`; on a busy machine an attempt may be
+        # retried, so wait until the PDF of this version is stored.
+        deadline = time.monotonic() + 240
+        while not Prospectus.objects.get(partnership=partnership).has_current_pdf:
+            rendered.get(timeout=max(1, deadline - time.monotonic()))
         sign_out(page, submit)
     finally:
         task_postrun.disconnect(record_rendered)
