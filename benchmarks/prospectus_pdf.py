@@ -142,7 +142,7 @@ def main() -> None:
     from django.test import Client
 
     call_command("migrate", verbosity=0)
-    settings.MEDIA_ROOT = ROOT / ".run" / "bench-media"
+    settings.EVIDENCE_UPLOAD_ROOT = str(ROOT / ".run" / "bench-private")
     prospectus = build(commitments=args.commitments, lines=args.lines)
 
     from partnerships.models import Prospectus

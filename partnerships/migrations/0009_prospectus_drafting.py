@@ -9,6 +9,7 @@ import rules.contrib.models
 from django.conf import settings
 from django.db import migrations, models
 
+import levelup.storage
 import partnerships.models.prospectus
 
 
@@ -44,6 +45,7 @@ class Migration(migrations.Migration):
                     "pdf",
                     models.FileField(
                         blank=True,
+                        storage=levelup.storage.private_storage,
                         upload_to=partnerships.models.prospectus.prospectus_pdf_path,
                         verbose_name="PDF",
                     ),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evidence.models import Finding, Recommendation
 from levelup.models import TimeStampedModel
+from levelup.storage import private_storage
 from partnerships import rules as perms
 from partnerships.enums import (
     FundingStatus,
@@ -54,7 +55,11 @@ class Prospectus(TimeStampedModel):
         related_name="+",
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    pdf = models.FileField(_("PDF"), upload_to=prospectus_pdf_path, blank=True)
+    # Generated files live in the private storage (a folder, or a bucket on several machines);
+    # the public view streams the published version's PDF.
+    pdf = models.FileField(
+        _("PDF"), storage=private_storage, upload_to=prospectus_pdf_path, blank=True
+    )
     # The version the stored PDF was rendered from: a newer published version needs a new PDF.
     pdf_version = models.ForeignKey(
         "ProspectusVersion",

@@ -46,7 +46,7 @@ def _people():
 def test_prospectus_drafted_commented_signed_off_published_and_read(
     page, visit, submit, celery_worker_thread, settings, tmp_path
 ):
-    settings.MEDIA_ROOT = tmp_path
+    settings.EVIDENCE_UPLOAD_ROOT = str(tmp_path)
     partnership, people = _people()
     FindingFactory(
         title="School leavers cannot see a route into local work",

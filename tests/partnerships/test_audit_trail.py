@@ -426,12 +426,10 @@ def _publish(actor, p):
 
 def _pdf_render(actor, p):
     _actor, prospectus = _publish(actor, p)
-    from django.core.files.storage import default_storage
-
     rendered = services.prospectus_pdf_render(
         prospectus_id=prospectus.pk, version_id=prospectus.published_version_id
     )
-    default_storage.delete(rendered.pdf.name)
+    rendered.pdf.storage.delete(rendered.pdf.name)
     return None, rendered
 
 

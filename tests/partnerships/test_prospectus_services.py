@@ -346,7 +346,7 @@ def test_prospectus_version_numbers_unique(draft):
 def test_prospectus_pdf_render_is_idempotent_and_skips_superseded_versions(
     connector, draft, leads, settings, tmp_path
 ):
-    settings.MEDIA_ROOT = tmp_path
+    settings.EVIDENCE_UPLOAD_ROOT = str(tmp_path)
     _sent(connector, draft)
     for lead in leads:
         prospectus_sign_off(actor=lead, version=draft, member=lead.membership)
@@ -374,7 +374,7 @@ def test_prospectus_publish_renders_the_pdf_in_a_worker(
 
     from partnerships.models import Prospectus
 
-    settings.MEDIA_ROOT = tmp_path
+    settings.EVIDENCE_UPLOAD_ROOT = str(tmp_path)
     prospectus = prospectus_create(
         actor=connector, partnership=partnership, title="Seaside prospectus", vision="<p>V</p>"
     )

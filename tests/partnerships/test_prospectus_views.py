@@ -497,7 +497,7 @@ def test_prospectus_public_page_does_not_leak_the_next_draft_or_comments(
 def test_prospectus_pdf_is_404_until_rendered_then_served(
     client, connector, lead, partnership, draft, settings, tmp_path
 ):
-    settings.MEDIA_ROOT = tmp_path
+    settings.EVIDENCE_UPLOAD_ROOT = str(tmp_path)
     InvestmentLineFactory(version=draft, amount=Decimal(2_500_000), source="Town Deal")
     prospectus = _publish(connector, lead, draft)
 
