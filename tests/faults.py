@@ -171,10 +171,18 @@ class CeleryWorker:
     """`celery -A levelup worker` as a separate process (prefork pool, one child), on the test
     database and a broker of the test's choosing, consuming this test process's queue."""
 
-    def __init__(self, *, broker_url: str, include: str = "", log_dir: Path | None = None):
+    def __init__(
+        self,
+        *,
+        broker_url: str,
+        include: str = "",
+        log_dir: Path | None = None,
+        env: dict[str, str] | None = None,
+    ):
         from django.conf import settings
 
         self.broker_url = broker_url
+        self.env = env or {}
         # Every kind of queue (email, extraction, ...), each named for this test process.
         self.queue = ",".join(settings.LEVELUP_WORKER_QUEUES)
         self.include = include
@@ -189,6 +197,7 @@ class CeleryWorker:
             "DATABASE_CONN_MAX_AGE": "0",
             "CELERY_BROKER_URL": self.broker_url,
             "PYTHONPATH": str(ROOT),
+            **self.env,
         }
         command = [
             sys.executable,

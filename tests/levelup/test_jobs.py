@@ -350,3 +350,25 @@ def test_job_admin_lists_jobs_and_retries_a_failed_one(client, django_user_model
     assert "tests.gated" in listing.content.decode()
     assert response.status_code == 302
     assert Job.objects.get(pk=job.pk).status == JobStatus.QUEUED
+
+
+def test_jobs_for_targets_gives_each_objects_latest_job_in_one_query(
+    django_assert_num_queries,
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    from levelup.selectors import job_latest, jobs_for_targets
+
+    first, second, none = BodyFactory.create_batch(3)
+    body_type = ContentType.objects.get_for_model(first)
+    JobFactory(kind="tests.gated", content_type=body_type, object_id=first.pk, failed=True)
+    latest = JobFactory(kind="tests.gated", content_type=body_type, object_id=first.pk)
+    other = JobFactory(kind="tests.gated", content_type=body_type, object_id=second.pk)
+    JobFactory(kind="tests.other", content_type=body_type, object_id=second.pk)
+    ContentType.objects.get_for_model(first)  # cached, as in a request
+
+    with django_assert_num_queries(1):
+        found = jobs_for_targets(targets=[first, second, none], kind="tests.gated")
+
+    assert found == {first.pk: latest, second.pk: other}
+    assert job_latest(target=none, kind="tests.gated") is None
