@@ -262,3 +262,37 @@ class CeleryWorker:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
+
+
+@contextmanager
+def lock_held(sql: str, params: list):
+    """Run `sql` (e.g. `SELECT … FOR UPDATE`) in a transaction on another connection, and
+    keep that transaction open (its locks held) until the block ends."""
+    import threading
+
+    from django.db import connections, transaction
+
+    held, release, failure = threading.Event(), threading.Event(), []
+
+    def hold() -> None:
+        try:
+            with transaction.atomic(), connections["default"].cursor() as cursor:
+                cursor.execute(sql, params)
+                held.set()
+                release.wait(60)
+        except Exception as exc:  # reported to the test below
+            failure.append(exc)
+            held.set()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=hold, name="lock-held")
+    thread.start()
+    held.wait(10)
+    if failure:
+        raise failure[0]
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join(10)
