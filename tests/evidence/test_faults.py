@@ -193,7 +193,7 @@ def test_worker_sigkill_mid_import_then_restart_imports_every_row_once(
     call, secretariat, own_redis, fault_workers, private_uploads
 ):
     import_job = _checked_import(call, secretariat)
-    counter = ReferenceCounter.objects.create(call=call)
+    ReferenceCounter.objects.create(call=call)
     env = {"EVIDENCE_UPLOAD_ROOT": str(private_uploads)}
 
     with celery_broker(own_redis.url):
