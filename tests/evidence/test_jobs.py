@@ -222,3 +222,93 @@ def test_import_retry_refuses_an_import_that_has_not_failed(secretariat, call, q
     assert error.value.messages == [
         "Only an import that stopped without a problem in its rows can be tried again."
     ]
+
+
+def _progress_url(import_job) -> str:
+    return reverse(
+        "evidence:manage-import-progress",
+        kwargs={"slug": import_job.call.slug, "pk": import_job.pk},
+    )
+
+
+def test_import_progress_page_reads_the_running_job(client, secretariat, call, questions):
+    import_job = _started_import(call, secretariat)
+    ImportJob.objects.filter(pk=import_job.pk).update(status=ImportStatus.RUNNING)
+    Job.objects.update(
+        status=JobStatus.RUNNING,
+        attempts=1,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        progress_done=1,
+    )
+    client.force_login(secretariat)
+
+    page = client.get(_progress_url(import_job)).content.decode()
+
+    assert "Importing" in page
+    assert "1 of 2 rows" in page
+    assert 'max="2"' in page and 'value="1"' in page
+    assert "Check progress now" in page  # no JavaScript needed to follow it
+
+
+def test_import_progress_page_says_an_attempt_stopped_and_will_be_tried_again(
+    client, secretariat, call, questions
+):
+    import_job = _started_import(call, secretariat)
+    Job.objects.update(attempts=1, error="It took longer than the time allowed.")
+    client.force_login(secretariat)
+
+    page = client.get(_progress_url(import_job)).content.decode()
+
+    assert "Waiting to start" in page
+    assert (
+        "The last attempt stopped: It took longer than the time allowed. It will be tried "
+        "again in a few minutes; nothing from that attempt was kept."
+    ) in page
+
+
+def test_failed_import_shows_the_reason_and_try_again_works_without_javascript(
+    client, secretariat, call, questions, django_capture_on_commit_callbacks
+):
+    import_job = _started_import(call, secretariat)
+    job = Job.objects.get()
+    Job.objects.update(max_attempts=1)
+    job_run(job_id=job.pk, body=lambda run: (_ for _ in ()).throw(OSError("disk full")))
+    client.force_login(secretariat)
+    retry_url = reverse(
+        "evidence:manage-import-retry", kwargs={"slug": call.slug, "pk": import_job.pk}
+    )
+
+    failed_page = client.get(_progress_url(import_job)).content.decode()
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(retry_url)
+    queued_page = client.get(response["Location"]).content.decode()
+
+    assert "Failed: nothing was imported" in failed_page
+    assert "It stopped because of an unexpected error (OSError: disk full)." in failed_page
+    assert f'action="{retry_url}"' in failed_page
+    assert response["Location"] == _progress_url(import_job)
+    assert "The import will be tried again." in queued_page
+    assert "Waiting to start" in queued_page
+    assert [c.args for c in callbacks] == [("evidence.import", {"job_id": job.pk})]
+    assert Job.objects.get(pk=job.pk).status == JobStatus.QUEUED
+
+
+def test_failed_import_with_row_problems_offers_a_new_upload_not_a_retry(client, secretariat, call):
+    place = PlaceFactory(name="Blackpool")
+    QuestionFactory(section__call=call, text="What works?")
+    import_job = _started_import(call, secretariat, "Name,Place,What works?\nAnn,Blackpool,Buses\n")
+    place.delete()
+    job_run(job_id=Job.objects.get().pk, body=_import)
+    client.force_login(secretariat)
+
+    page = client.get(_progress_url(import_job)).content.decode()
+    refused = client.post(
+        reverse("evidence:manage-import-retry", kwargs={"slug": call.slug, "pk": import_job.pk})
+    )
+
+    assert "“Blackpool” is not a place we know." in page
+    assert "Upload the corrected file" in page
+    assert "Try again" not in page
+    assert refused.status_code == 302
+    assert ImportJob.objects.get(pk=import_job.pk).status == ImportStatus.FAILED
