@@ -312,3 +312,29 @@ def test_failed_import_with_row_problems_offers_a_new_upload_not_a_retry(client,
     assert "Try again" not in page
     assert refused.status_code == 302
     assert ImportJob.objects.get(pk=import_job.pk).status == ImportStatus.FAILED
+
+
+def test_migration_makes_jobs_for_work_waiting_at_deploy(draft, respondent, secretariat, call):
+    import importlib
+
+    from django.apps import apps
+
+    from evidence.models import Attachment
+
+    migration = importlib.import_module("evidence.migrations.0006_jobs_for_pending_work")
+    pending = attachment_add(
+        actor=respondent, submission=draft, upload=SimpleUploadedFile("a.txt", b"Docks")
+    )
+    read = attachment_add(
+        actor=respondent, submission=draft, upload=SimpleUploadedFile("b.txt", b"Piers")
+    )
+    Attachment.objects.filter(pk=read.pk).update(status=AttachmentStatus.EXTRACTED)
+    QuestionFactory(section__call=call, text="What works?")
+    queued = _started_import(call, secretariat)
+    Job.objects.all().delete()  # as before this version: no job rows
+
+    migration.forwards(apps, None)
+
+    made = {(job.kind, job.object_id, job.progress_total) for job in Job.objects.all()}
+    assert made == {("evidence.extract", pending.pk, None), ("evidence.import", queued.pk, 2)}
+    assert all(job.queued_at < timezone.now() for job in Job.objects.all())
