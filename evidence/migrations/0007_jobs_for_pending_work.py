@@ -42,7 +42,7 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("evidence", "0005_submission_search_trgm"),
+        ("evidence", "0006_review_and_findings"),
         ("levelup", "0003_job"),
     ]
 
