@@ -139,9 +139,10 @@ class RedisServer:
 
 
 def _reset_broker_pools(app) -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """Forget the app's cached pools, so that the next send looks the pool up for the URL set
+    now. The pools themselves are kombu's, shared per URL by the whole process: closing one
+    would break every later send to that URL ("Acquire on closed pool")."""
+    app._pool = None
     app.amqp._producer_pool = None
 
 

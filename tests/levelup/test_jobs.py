@@ -68,14 +68,10 @@ def test_job_enqueue_rolled_back_leaves_nothing(django_capture_on_commit_callbac
 
 def test_dispatch_now_broker_down_logs_and_returns_false(caplog):
     """The broker is a port where nothing listens: sending fails fast and never raises."""
-    previous = app.conf.broker_url
-    app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
-    app._pool, app.amqp._producer_pool = None, None
-    try:
+    from tests.faults import celery_broker
+
+    with celery_broker(f"redis://127.0.0.1:{free_port()}/0"):
         sent = dispatch_now("tests.gated", {"job_id": 1})
-    finally:
-        app.conf.broker_url = previous
-        app._pool, app.amqp._producer_pool = None, None
 
     assert sent is False
     assert "broker unreachable: tests.gated({'job_id': 1}) not sent now" in caplog.text
@@ -372,3 +368,13 @@ def test_jobs_for_targets_gives_each_objects_latest_job_in_one_query(
 
     assert found == {first.pk: latest, second.pk: other}
     assert job_latest(target=none, kind="tests.gated") is None
+
+
+def test_sending_works_again_after_a_test_pointed_the_app_at_another_broker(own_redis):
+    """The fault tests' broker switch must leave the process able to send to its own broker."""
+    from tests.faults import celery_broker
+
+    with celery_broker(own_redis.url):
+        assert dispatch_now("tests.gated", {"job_id": 1}) is True
+
+    assert dispatch_now("tests.gated", {"job_id": 2}) is True
