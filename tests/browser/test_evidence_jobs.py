@@ -1,10 +1,20 @@
 """A failed import in the browser: the reason, "Try again", and the import waiting again."""
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.test_evidence_secretariat import _sign_in, _snap
+from tests.faults import celery_broker
+
+
+@pytest.fixture(autouse=True)
+def own_broker(own_redis):
+    """ "Try again" sends a task: to a Redis of this test's own, so no later test's worker
+    receives it."""
+    with celery_broker(own_redis.url):
+        yield
 
 
 def test_secretariat_sees_why_an_import_failed_and_tries_it_again(
