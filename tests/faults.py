@@ -73,11 +73,18 @@ def thread_worker():
     """A real Celery worker in a thread of this process (so it sees this process's settings
     and test database), consuming from the broker the app points at now."""
     from celery.contrib.testing.worker import start_worker
+    from django.conf import settings
 
     from levelup.celery import app
 
     with start_worker(
-        app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10
+        app,
+        pool="solo",
+        concurrency=1,
+        perform_ping_check=False,
+        shutdown_timeout=10,
+        # Every kind of queue (email, extraction, ...), each named for this test process.
+        queues=settings.LEVELUP_WORKER_QUEUES,
     ) as worker:
         yield worker
 
