@@ -321,7 +321,7 @@ def test_migration_makes_jobs_for_work_waiting_at_deploy(draft, respondent, secr
 
     from evidence.models import Attachment
 
-    migration = importlib.import_module("evidence.migrations.0009_jobs_for_pending_work")
+    migration = importlib.import_module("evidence.migrations.0011_jobs_for_pending_work")
     pending = attachment_add(
         actor=respondent, submission=draft, upload=SimpleUploadedFile("a.txt", b"Docks")
     )

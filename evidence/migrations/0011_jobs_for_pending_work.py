@@ -42,7 +42,7 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("evidence", "0008_dashboard_counts_and_exact_lookups"),
+        ("evidence", "0010_question_asked_from"),
         ("levelup", "0003_job"),
     ]
 
