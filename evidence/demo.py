@@ -530,6 +530,70 @@ def load_evidence() -> None:
         closes_at,
     )
     _questions(open_call, OPEN_SECTIONS)
+    _imports(open_call)
     ensure_grant(user=demo_user("reviewer"), role=Role.REVIEWER, target=closed)
     # The dashboards' counts now, rather than at beat's next minute.
     dashboard_counts_refresh()
+
+
+# Responses the secretariat typed into a spreadsheet, imported into the open call: one import
+# finished, one whose worker kept stopping (failed, with "Try again" on its page).
+IMPORTS = [
+    (
+        "youth-forum-paper-forms.csv",
+        "Name,Email,What makes it hard for young people in your town to get the skills "
+        "employers need?\n"
+        "Kayla Morris,kayla.morris@example.org,The engineering course is two buses away.\n"
+        "Dan Whitworth,dan.whitworth@example.org,Nobody at school tells you about "
+        "apprenticeships.\n"
+        "Priya Shah,priya.shah@example.org,Summer jobs on the front stop in September.\n",
+        False,
+    ),
+    (
+        "careers-fair-survey.csv",
+        "Name,Email,What makes it hard for young people in your town to get the skills "
+        "employers need?\n"
+        "Owen Pryce,owen.pryce@example.org,There is no careers adviser in the sixth form.\n"
+        "Leah Conway,leah.conway@example.org,Employers want experience we cannot get here.\n",
+        True,
+    ),
+]
+
+
+def _imports(call: CallForEvidence) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from levelup.enums import JobStatus
+    from levelup.jobs import job_run
+    from levelup.models import Job
+    from levelup.selectors import job_latest
+
+    from .models import ImportJob
+    from .services.imports import (
+        IMPORT_JOB_KIND,
+        import_map,
+        import_run_job,
+        import_start,
+        import_upload,
+    )
+
+    user = demo_user("secretariat")
+    for name, text, fails in IMPORTS:
+        if ImportJob.objects.filter(call=call, original_name=name).exists():
+            continue
+        # One transaction: the job's message goes to the broker only after it has run here.
+        with transaction.atomic():
+            upload = SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+            job = import_upload(actor=user, call=call, uploaded_file=upload)
+            job = import_start(actor=user, job=import_map(actor=user, job=job, mapping=job.mapping))
+            background = job_latest(target=job, kind=IMPORT_JOB_KIND)
+            if fails:
+                # As if the worker running it had been stopped on each attempt.
+                now = timezone.now()
+                Job.objects.filter(pk=background.pk).update(
+                    status=JobStatus.RUNNING,
+                    attempts=background.max_attempts,
+                    started_at=now,
+                    heartbeat_at=now,
+                )
+            job_run(job_id=background.pk, body=lambda run: import_run_job(run=run))

@@ -2,8 +2,15 @@ import logging
 
 from celery import shared_task
 
-from .services import attachment_extract_text, calls_sync_status, dashboard_counts_refresh
-from .services.imports import import_run
+from levelup.jobs import JobRun, job_task
+
+from .services import calls_sync_status, dashboard_counts_refresh
+from .services.attachments import (
+    EXTRACT_JOB_KIND,
+    attachment_extract_failed,
+    attachment_extract_job,
+)
+from .services.imports import IMPORT_JOB_KIND, import_run_failed, import_run_job
 
 logger = logging.getLogger(__name__)
 
@@ -18,19 +25,17 @@ def dashboard_counts_refresh_task() -> None:
     dashboard_counts_refresh()
 
 
-@shared_task(
-    name="evidence.attachment_extract_text",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-    acks_late=True,
+# A 20 MB PDF is read in seconds; the limits stop a file that makes the reader loop.
+@job_task(
+    kind=EXTRACT_JOB_KIND, soft_time_limit=120, time_limit=150, on_failed=attachment_extract_failed
 )
-def attachment_extract_text_task(*, attachment_id: int) -> None:
-    if attachment_extract_text(attachment_id=attachment_id) is None:
-        logger.info("attachment %s needs no extraction (done, locked or gone)", attachment_id)
+def attachment_extract_text_task(run: JobRun) -> dict:
+    return attachment_extract_job(run=run)
 
 
-@shared_task(name="evidence.import_run", acks_late=True)
-def import_run_task(*, job_id: int) -> None:
-    if import_run(job_id=job_id) is None:
-        logger.info("import %s is not queued (done, running or gone)", job_id)
+# An import of MAX_IMPORT_ROWS rows (50,000) takes a few minutes; 2,000 rows take seconds.
+@job_task(
+    kind=IMPORT_JOB_KIND, soft_time_limit=15 * 60, time_limit=16 * 60, on_failed=import_run_failed
+)
+def import_run_task(run: JobRun) -> dict:
+    return import_run_job(run=run)

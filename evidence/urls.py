@@ -167,4 +167,9 @@ urlpatterns += [
         _imp.ImportProgressView.as_view(),
         name="manage-import-progress",
     ),
+    path(
+        "manage/calls/<slug:slug>/imports/<int:pk>/retry/",
+        _imp.ImportRetryView.as_view(),
+        name="manage-import-retry",
+    ),
 ]

@@ -366,6 +366,8 @@ def _fail(job: Job, message: str) -> None:
         target=job,
         changes={"kind": job.kind, "attempts": job.attempts, "error": job.error},
     )
+    # The hooks are registered by the apps' task modules; load them in any process.
+    celery_app.loader.import_default_modules()
     hook = _ON_FAILED.get(job.kind)
     if hook is not None:
         hook(job)
@@ -438,8 +440,6 @@ def jobs_sweep(*, now=None) -> dict[str, int]:
       the broker was down at commit or restarted without persistence): sent again.
     Duplicates are harmless: a job runs only from `queued`, under its lock.
     """
-    # The failure hooks are registered by the apps' task modules: make sure they are loaded.
-    celery_app.loader.import_default_modules()
     now = now or timezone.now()
     counts = {"taken_over": 0, "resent": 0, "failed": 0}
     with transaction.atomic():

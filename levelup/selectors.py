@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models import QuerySet
 
 from .demo import DEMO_DOMAIN
-from .models import RoleGrant, User
+from .models import Job, RoleGrant, User
 
 
 @dataclass(frozen=True)
@@ -32,3 +34,22 @@ def roles_for_user(*, user: User) -> list[HeldRole]:
 def demo_accounts() -> QuerySet[User]:
     """The demo users `load_demo` creates, shown on the home page in development only."""
     return User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}", is_active=True).order_by("email")
+
+
+def jobs_for_targets(*, targets: list[models.Model], kind: str) -> dict[int, Job]:
+    """The latest job of `kind` for each object (by pk), in one query; the caller has already
+    decided the person may see those objects."""
+    if not targets:
+        return {}
+    content_type = ContentType.objects.get_for_model(targets[0])
+    latest: dict[int, Job] = {}
+    for job in Job.objects.filter(
+        content_type=content_type, object_id__in=[t.pk for t in targets], kind=kind
+    ).order_by("object_id", "-created_at", "-id"):
+        latest.setdefault(job.object_id, job)
+    return latest
+
+
+def job_latest(*, target: models.Model, kind: str) -> Job | None:
+    """The latest job of `kind` for one object (e.g. an import's progress page)."""
+    return jobs_for_targets(targets=[target], kind=kind).get(target.pk)

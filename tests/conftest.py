@@ -140,8 +140,8 @@ def fault_workers(tmp_path):
     started: list[CeleryWorker] = []
 
     class _Workers:
-        def start(self, *, broker_url: str, include: str = "") -> CeleryWorker:
-            worker = CeleryWorker(broker_url=broker_url, include=include, log_dir=tmp_path)
+        def start(self, *, broker_url: str, include: str = "", env=None) -> CeleryWorker:
+            worker = CeleryWorker(broker_url=broker_url, include=include, log_dir=tmp_path, env=env)
             started.append(worker)
             return worker.start()
 

@@ -73,11 +73,18 @@ def thread_worker():
     """A real Celery worker in a thread of this process (so it sees this process's settings
     and test database), consuming from the broker the app points at now."""
     from celery.contrib.testing.worker import start_worker
+    from django.conf import settings
 
     from levelup.celery import app
 
     with start_worker(
-        app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10
+        app,
+        pool="solo",
+        concurrency=1,
+        perform_ping_check=False,
+        shutdown_timeout=10,
+        # Every kind of queue (email, extraction, ...), each named for this test process.
+        queues=settings.LEVELUP_WORKER_QUEUES,
     ) as worker:
         yield worker
 
@@ -139,9 +146,10 @@ class RedisServer:
 
 
 def _reset_broker_pools(app) -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """Forget the app's cached pools, so that the next send looks the pool up for the URL set
+    now. The pools themselves are kombu's, shared per URL by the whole process: closing one
+    would break every later send to that URL ("Acquire on closed pool")."""
+    app._pool = None
     app.amqp._producer_pool = None
 
 
@@ -171,10 +179,18 @@ class CeleryWorker:
     """`celery -A levelup worker` as a separate process (prefork pool, one child), on the test
     database and a broker of the test's choosing, consuming this test process's queue."""
 
-    def __init__(self, *, broker_url: str, include: str = "", log_dir: Path | None = None):
+    def __init__(
+        self,
+        *,
+        broker_url: str,
+        include: str = "",
+        log_dir: Path | None = None,
+        env: dict[str, str] | None = None,
+    ):
         from django.conf import settings
 
         self.broker_url = broker_url
+        self.env = env or {}
         # Every kind of queue (email, extraction, ...), each named for this test process.
         self.queue = ",".join(settings.LEVELUP_WORKER_QUEUES)
         self.include = include
@@ -189,6 +205,7 @@ class CeleryWorker:
             "DATABASE_CONN_MAX_AGE": "0",
             "CELERY_BROKER_URL": self.broker_url,
             "PYTHONPATH": str(ROOT),
+            **self.env,
         }
         command = [
             sys.executable,
@@ -253,3 +270,37 @@ class CeleryWorker:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
+
+
+@contextmanager
+def lock_held(sql: str, params: list):
+    """Run `sql` (e.g. `SELECT … FOR UPDATE`) in a transaction on another connection, and
+    keep that transaction open (its locks held) until the block ends."""
+    import threading
+
+    from django.db import connections, transaction
+
+    held, release, failure = threading.Event(), threading.Event(), []
+
+    def hold() -> None:
+        try:
+            with transaction.atomic(), connections["default"].cursor() as cursor:
+                cursor.execute(sql, params)
+                held.set()
+                release.wait(60)
+        except Exception as exc:  # reported to the test below
+            failure.append(exc)
+            held.set()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=hold, name="lock-held")
+    thread.start()
+    held.wait(10)
+    if failure:
+        raise failure[0]
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join(10)

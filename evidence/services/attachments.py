@@ -15,11 +15,14 @@ from evidence.enums import AttachmentStatus, QuestionKind
 from evidence.files import UnsafeArchive, extract_text, sniff_kind
 from evidence.models import Attachment, Question, Submission
 from levelup.audit import audit_record
-from levelup.jobs import dispatch_on_commit
+from levelup.jobs import JobRun, job_enqueue
+from levelup.models import Job
 
 from .submissions import _locked_draft
 
 logger = logging.getLogger(__name__)
+
+EXTRACT_JOB_KIND = "evidence.extract"
 
 
 def _read_upload(upload) -> bytes:
@@ -50,7 +53,7 @@ def attachment_add(*, actor, submission: Submission, upload, question: Question 
 
     Refuses empty files, files over EVIDENCE_MAX_UPLOAD_BYTES, more than the call's
     `max_attachments`, and anything that is not a PDF, DOCX, ODT or plain text file.
-    Text extraction runs in a Celery task after commit.
+    Text extraction is a background job (kind "evidence.extract"), sent after commit.
     """
     submission = _locked_draft(submission)
     if question is not None and (
@@ -102,9 +105,7 @@ def attachment_add(*, actor, submission: Submission, upload, question: Question 
         target=attachment,
         changes={"name": attachment.original_name, "kind": kind, "size": len(data)},
     )
-    from evidence.tasks import attachment_extract_text_task
-
-    dispatch_on_commit(attachment_extract_text_task, attachment_id=attachment.pk)
+    job_enqueue(actor=actor, kind=EXTRACT_JOB_KIND, target=attachment)
     return attachment
 
 
@@ -128,7 +129,7 @@ def attachment_extract_text(*, attachment_id: int) -> Attachment | None:
     the response it belongs to is unaffected. Idempotent: done files are skipped."""
     with transaction.atomic():
         attachment = (
-            Attachment.objects.select_for_update(skip_locked=True)
+            Attachment.objects.select_for_update()
             .filter(pk=attachment_id, status=AttachmentStatus.PENDING)
             .first()
         )
@@ -153,3 +154,32 @@ def attachment_extract_text(*, attachment_id: int) -> Attachment | None:
             changes={"status": attachment.status},
         )
     return attachment
+
+
+def attachment_extract_job(*, run: JobRun) -> dict:
+    """The background job's body."""
+    attachment = attachment_extract_text(attachment_id=run.job.object_id)
+    return {"status": attachment.status} if attachment is not None else {}
+
+
+def attachment_extract_failed(job: Job) -> None:
+    """Extraction failed for good (the worker kept stopping, or an error kept coming back):
+    the file is kept, flagged as unreadable with the reason, like a file we cannot parse."""
+    attachment = (
+        Attachment.objects.select_for_update()
+        .filter(pk=job.object_id, status=AttachmentStatus.PENDING)
+        .first()
+    )
+    if attachment is None:
+        return
+    attachment.status = AttachmentStatus.UNREADABLE
+    attachment.flag_reason = (_("Its text could not be read: %(error)s") % {"error": job.error})[
+        :300
+    ]
+    attachment.save(update_fields=["status", "flag_reason", "updated_at"])
+    audit_record(
+        actor=None,
+        action="evidence.attachment.extract",
+        target=attachment,
+        changes={"status": attachment.status, "error": job.error},
+    )

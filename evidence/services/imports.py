@@ -2,7 +2,10 @@
 
 Steps: `import_upload` keeps the file and reads its column names; `import_map` stores what
 each column holds and runs the dry run (`import_check`), listing every row's problems;
-`import_start` queues the Celery task, which calls `import_run`: every row or none.
+`import_start` records a background job (`levelup.Job`, kind "evidence.import"), whose
+task calls `import_run_job` → `import_run`: every row or none. The job's row carries the
+progress the page shows, the attempts and, when it fails for good, the reason;
+`import_retry` tries a failed import again.
 
 Each row becomes a submitted response with channel "import" through
 `submission_enter_with_consent`. Its import key is the file's own response id when a column
@@ -38,9 +41,10 @@ from evidence.enums import (
 from evidence.files import UnsafeArchive, check_archive
 from evidence.models import CallForEvidence, ImportJob, Question, Submission
 from levelup.audit import audit_record
-from levelup.enums import BusinessSize, OrganisationType
-from levelup.jobs import dispatch_on_commit
-from levelup.models import Place, User
+from levelup.enums import BusinessSize, JobStatus, OrganisationType
+from levelup.jobs import JobError, JobRun, job_enqueue, job_retry
+from levelup.models import Job, Place, User
+from levelup.selectors import job_latest
 
 from .on_behalf import submission_enter_with_consent
 
@@ -490,11 +494,13 @@ def import_map(*, actor: User, job: ImportJob, mapping: dict[str, str]) -> Impor
     return job
 
 
+IMPORT_JOB_KIND = "evidence.import"
+
+
 @transaction.atomic
 def import_start(*, actor: User, job: ImportJob) -> ImportJob:
-    """Queue the import (after commit). Only a file whose dry run found no problem."""
-    from evidence.tasks import import_run_task
-
+    """Queue the import as a background job (sent after commit). Only a file whose dry run
+    found no problem."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != ImportStatus.CHECKED:
         raise ValidationError(_("Check the file first: every row must be ready to import."))
@@ -502,8 +508,65 @@ def import_start(*, actor: User, job: ImportJob) -> ImportJob:
     job.processed_rows = 0
     job.save(update_fields=["status", "processed_rows", "updated_at"])
     audit_record(actor=actor, action="evidence.import.start", target=job)
-    dispatch_on_commit(import_run_task, job_id=job.pk)
+    job_enqueue(actor=actor, kind=IMPORT_JOB_KIND, target=job, total=job.total_rows)
     return job
+
+
+def import_can_retry(job: ImportJob) -> bool:
+    """A failed import can be tried again as it is unless a row of the file has a problem
+    (then the file must be mended and uploaded again)."""
+    return job.status == ImportStatus.FAILED and not any(e.get("row") for e in job.errors)
+
+
+@transaction.atomic
+def import_retry(*, actor: User, job: ImportJob) -> ImportJob:
+    """Try a failed import again (its background job queued afresh)."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if not import_can_retry(job):
+        raise ValidationError(
+            _("Only an import that stopped without a problem in its rows can be tried again.")
+        )
+    previous = job.errors
+    job.status = ImportStatus.QUEUED
+    job.processed_rows = 0
+    job.errors = []
+    job.finished_at = None
+    job.save(update_fields=["status", "processed_rows", "errors", "finished_at", "updated_at"])
+    audit_record(
+        actor=actor, action="evidence.import.retry", target=job, changes={"errors": previous}
+    )
+    background = job_latest(target=job, kind=IMPORT_JOB_KIND)
+    if background is not None and background.status == JobStatus.FAILED:
+        job_retry(actor=actor, job=background)
+    else:  # an import that failed before it ran as a background job
+        job_enqueue(actor=actor, kind=IMPORT_JOB_KIND, target=job, total=job.total_rows)
+    return job
+
+
+def import_run_job(*, run: JobRun) -> dict:
+    """The background job's body: run the import, and tell the job how it went."""
+    job = import_run(job_id=run.job.object_id, run=run)
+    if job is None:
+        status = (
+            ImportJob.objects.filter(pk=run.job.object_id).values_list("status", flat=True).first()
+        )
+        if status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+            # Another session still holds the import (a worker that is dying): later.
+            raise RuntimeError(_("Another worker is still running this import."))
+        return {}
+    if job.status == ImportStatus.FAILED:
+        raise JobError(_("Some rows have problems now; check the file again."))
+    return {"created": job.created_count, "skipped": job.skipped_count}
+
+
+def import_run_failed(background: Job) -> None:
+    """The background job failed for good: so has the import, with its reason (nothing was
+    imported: the rows are written in one transaction)."""
+    job = ImportJob.objects.filter(
+        pk=background.object_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
+    ).first()
+    if job is not None:
+        _import_failed(job, [background.error])
 
 
 def _progress_write(job_id: int, processed: int) -> None:
@@ -536,19 +599,20 @@ class _RowProblems(Exception):
 IMPORT_LOCK_CLASS = 4_242
 
 
-def import_run(*, job_id: int) -> ImportJob | None:
+def import_run(*, job_id: int, run: JobRun | None = None) -> ImportJob | None:
     """Import every row of a queued job, or none. Returns None when there is nothing to do.
 
     Idempotent: a finished job is left alone, and so is one another worker is running (an
-    advisory lock, held for the import's transaction). A job a crashed worker left
-    "running" runs again when the task is redelivered (the task acks late); its rolled-back
-    rows were never written. Rows whose import key is in the call already (imported before)
-    are counted, not added. A row that no longer passes the checks, or any database error,
-    rolls everything back and marks the job failed with the reason.
+    advisory lock, held for the import's transaction). A job a killed worker left
+    "running" runs again when its background job is taken over; its rolled-back rows were
+    never written. Rows whose import key is in the call already (imported before) are
+    counted, not added. A row that no longer passes the checks rolls everything back and
+    marks the job failed with the reason. Any other error rolls everything back too; run as
+    a background job (`run`), the import waits for its next attempt, else it fails at once.
     """
     with transaction.atomic():
         job = (
-            ImportJob.objects.select_for_update(skip_locked=True, of=("self",))
+            ImportJob.objects.select_for_update(of=("self",))
             .select_related("call__body", "created_by")
             .filter(pk=job_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])
             .first()
@@ -559,7 +623,7 @@ def import_run(*, job_id: int) -> ImportJob | None:
         job.started_at = timezone.now()
         job.save(update_fields=["status", "started_at", "updated_at"])
     try:
-        _import_all(job)
+        _import_all(job, run)
     except _AlreadyRunning:
         return None
     except _RowProblems as exc:
@@ -567,12 +631,15 @@ def import_run(*, job_id: int) -> ImportJob | None:
             job, [_("Some rows have problems now; check the file again.")], rows=exc.rows
         )
     except Exception as exc:
-        _import_failed(job, [_("The import stopped: %(error)s") % {"error": exc}])
+        if run is None:
+            _import_failed(job, [_("The import stopped: %(error)s") % {"error": exc}])
+        else:
+            _import_requeued(job)
         raise
     return job
 
 
-def _import_all(job: ImportJob) -> None:
+def _import_all(job: ImportJob, run: JobRun | None) -> None:
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [IMPORT_LOCK_CLASS, job.pk])
@@ -602,6 +669,8 @@ def _import_all(job: ImportJob) -> None:
                 created += 1
             if index % step == 0 and index < len(parsed_rows):
                 _progress_write(job.pk, index)
+                if run is not None:
+                    run.progress(index, len(parsed_rows))
         job.status = ImportStatus.DONE
         job.processed_rows = len(parsed_rows)
         job.created_count, job.skipped_count = created, skipped
@@ -624,6 +693,14 @@ def _import_all(job: ImportJob) -> None:
             target=job,
             changes={"created": created, "skipped": skipped},
         )
+
+
+def _import_requeued(job: ImportJob) -> None:
+    """An attempt stopped on an error; its rows were rolled back. The background job tries
+    again after a delay: until then the import is waiting again, from the first row."""
+    ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
+        status=ImportStatus.QUEUED, processed_rows=0, updated_at=timezone.now()
+    )
 
 
 def _import_failed(

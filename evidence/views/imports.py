@@ -2,20 +2,30 @@
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import FormView, TemplateView
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView, View
 
 from evidence.enums import ImportStatus
 from evidence.forms import ImportMappingForm, ImportUploadForm
 from evidence.models import ImportJob
 from evidence.selectors import import_jobs_for_call
 from evidence.services.imports import (
+    IMPORT_JOB_KIND,
+    import_can_retry,
     import_map,
+    import_retry,
     import_sample,
     import_start,
     import_targets,
     import_upload,
 )
-from levelup.views import NoStoreMixin, error_message_from, form_error_from
+from levelup.selectors import job_latest
+from levelup.views import (
+    NoStoreMixin,
+    error_message_from,
+    form_error_from,
+    service_with_message,
+)
 
 from .calls import CallManageMixin
 
@@ -108,3 +118,29 @@ class ImportProgressView(ImportJobMixin, TemplateView):
     reload: axe and WCAG 2.2.1 forbid it)."""
 
     template_name = "evidence/secretariat/import_progress.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The background job is the truth for progress, attempts and why it failed.
+        run = job_latest(target=self.job, kind=IMPORT_JOB_KIND)
+        done, total = self.job.processed_rows, self.job.total_rows
+        if run is not None:
+            done, total = run.progress_done, run.progress_total or total
+        context["run"] = run
+        context["progress"] = {
+            "done": done,
+            "total": total,
+            "percent": int(100 * done / total) if total else 0,
+        }
+        context["can_retry"] = import_can_retry(self.job)
+        return context
+
+
+class ImportRetryView(ImportJobMixin, View):
+    """POST: try a failed import again ("Try again" on its progress page)."""
+
+    def post(self, request, *args, **kwargs):
+        service_with_message(
+            request, import_retry, success=_("The import will be tried again."), job=self.job
+        )
+        return redirect("evidence:manage-import-progress", slug=self.call.slug, pk=self.job.pk)

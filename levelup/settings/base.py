@@ -295,8 +295,8 @@ CELERY_TASK_DEFAULT_QUEUE = "levelup"
 # Tasks not named here (the beat's short jobs) go to the default queue.
 CELERY_QUEUES_BY_KIND = {
     "email": ["levelup.outbound_email_send", "partnerships.action_reminders_send"],
-    "extraction": ["evidence.attachment_extract_text"],
-    "imports": ["evidence.import_run"],
+    "extraction": ["evidence.extract"],
+    "imports": ["evidence.import"],
     "rendering": [],
     "exports": [],
 }

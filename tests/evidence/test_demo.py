@@ -107,3 +107,31 @@ def test_demo_call_list_shows_the_open_and_the_closed_call(client):
     assert "role-of-business-in-place-based-regeneration" in [
         c.slug for c in response.context["closed_calls"]
     ]
+
+
+def test_demo_shows_a_finished_import_and_one_that_failed_with_try_again(client):
+    from evidence.enums import ImportStatus
+    from evidence.models import ImportJob
+    from levelup.demo import demo_user
+    from levelup.enums import JobStatus
+    from levelup.models import Job
+
+    _load()
+    _load()
+
+    imports = {job.original_name: job for job in ImportJob.objects.all()}
+    done, failed = imports["youth-forum-paper-forms.csv"], imports["careers-fair-survey.csv"]
+    assert (done.status, done.created_count) == (ImportStatus.DONE, 3)
+    assert failed.status == ImportStatus.FAILED
+    assert sorted(Job.objects.values_list("status", flat=True)) == [
+        JobStatus.DONE,
+        JobStatus.FAILED,
+    ]
+    client.force_login(demo_user("secretariat"))
+    page = client.get(
+        reverse(
+            "evidence:manage-import-progress", kwargs={"slug": failed.call.slug, "pk": failed.pk}
+        )
+    ).content.decode()
+    assert "It stopped before finishing 3 times" in page
+    assert "Try again" in page

@@ -97,6 +97,7 @@ CALL_ACTIONS = [
     ("evidence:manage-question-move", {"pk": "question"}, {"direction": "up"}),
     ("evidence:manage-late-link-revoke", {"pk": "link"}, {}),
     ("evidence:manage-call-transition", {}, {"to": "analysing"}),
+    ("evidence:manage-import-retry", {"pk": "job"}, {}),
 ]
 
 OPEN_CALL_EXPECTED = {
@@ -283,6 +284,7 @@ CALL_WRITES = [
     ),
     ("evidence:manage-late-link-revoke", {"pk": "link"}, {}),
     ("evidence:manage-import-check", {"pk": "job"}, {}),
+    ("evidence:manage-import-retry", {"pk": "job"}, {}),
 ]
 
 

@@ -1,5 +1,8 @@
 """Faults caused on purpose, in real processes: workers killed, Redis stopped, SMTP down.
 
+A whole worker killed and restarted in the middle of an import is in
+tests/evidence/test_faults.py.
+
 Each test starts its own Redis and its own Celery worker processes (tests/faults.py) and
 stops only those; everything else is real: PostgreSQL, the broker, the worker's pool.
 """
@@ -13,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from levelup.enums import EmailStatus, JobStatus
-from levelup.jobs import job_enqueue, job_run, jobs_sweep, running_job_ids
+from levelup.jobs import job_enqueue, jobs_sweep
 from levelup.models import AuditEntry, Job, OutboundEmail
 from levelup.tasks import outbox_retry_due_task
 from tests.factories import UserFactory
@@ -55,30 +58,6 @@ def test_pool_child_sigkill_mid_task_is_redelivered_and_runs_once(
     assert (done.attempts, done.result, done.error) == (2, {"attempt": 2}, "")
     assert _runs(job) == 1
     assert "WorkerLostError" in worker.output()
-
-
-def test_whole_worker_sigkill_then_restart_sweeper_finishes_the_job_once(
-    own_redis, fault_workers, tmp_path
-):
-    with celery_broker(own_redis.url):
-        first = fault_workers.start(broker_url=own_redis.url, include=INCLUDE)
-        job, gate = _gated_job(tmp_path)
-        wait_for(lambda: _status(job) == JobStatus.RUNNING, what="the job runs")
-
-        first.kill()
-        wait_for(lambda: job.pk not in running_job_ids(), what="PostgreSQL saw the worker die")
-        assert _status(job) == JobStatus.RUNNING
-        fault_workers.start(broker_url=own_redis.url, include=INCLUDE)
-        gate.touch()
-        swept = jobs_sweep()
-        done = _wait_done(job)
-        # The killed worker's message comes back after the visibility timeout: a no-op.
-        again = job_run(job_id=job.pk, body=fault_tasks.gated_job.run)
-
-    assert swept == {"taken_over": 1, "resent": 0, "failed": 0}
-    assert (done.attempts, done.result) == (2, {"attempt": 2})
-    assert again is None
-    assert _runs(job) == 1
 
 
 def test_redis_down_job_recorded_then_sweeper_runs_it_once(own_redis, tmp_path, caplog):

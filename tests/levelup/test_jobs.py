@@ -68,14 +68,10 @@ def test_job_enqueue_rolled_back_leaves_nothing(django_capture_on_commit_callbac
 
 def test_dispatch_now_broker_down_logs_and_returns_false(caplog):
     """The broker is a port where nothing listens: sending fails fast and never raises."""
-    previous = app.conf.broker_url
-    app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
-    app._pool, app.amqp._producer_pool = None, None
-    try:
+    from tests.faults import celery_broker
+
+    with celery_broker(f"redis://127.0.0.1:{free_port()}/0"):
         sent = dispatch_now("tests.gated", {"job_id": 1})
-    finally:
-        app.conf.broker_url = previous
-        app._pool, app.amqp._producer_pool = None, None
 
     assert sent is False
     assert "broker unreachable: tests.gated({'job_id': 1}) not sent now" in caplog.text
@@ -350,3 +346,35 @@ def test_job_admin_lists_jobs_and_retries_a_failed_one(client, django_user_model
     assert "tests.gated" in listing.content.decode()
     assert response.status_code == 302
     assert Job.objects.get(pk=job.pk).status == JobStatus.QUEUED
+
+
+def test_jobs_for_targets_gives_each_objects_latest_job_in_one_query(
+    django_assert_num_queries,
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    from levelup.selectors import job_latest, jobs_for_targets
+
+    first, second, none = BodyFactory.create_batch(3)
+    body_type = ContentType.objects.get_for_model(first)
+    JobFactory(kind="tests.gated", content_type=body_type, object_id=first.pk, failed=True)
+    latest = JobFactory(kind="tests.gated", content_type=body_type, object_id=first.pk)
+    other = JobFactory(kind="tests.gated", content_type=body_type, object_id=second.pk)
+    JobFactory(kind="tests.other", content_type=body_type, object_id=second.pk)
+    ContentType.objects.get_for_model(first)  # cached, as in a request
+
+    with django_assert_num_queries(1):
+        found = jobs_for_targets(targets=[first, second, none], kind="tests.gated")
+
+    assert found == {first.pk: latest, second.pk: other}
+    assert job_latest(target=none, kind="tests.gated") is None
+
+
+def test_sending_works_again_after_a_test_pointed_the_app_at_another_broker(own_redis):
+    """The fault tests' broker switch must leave the process able to send to its own broker."""
+    from tests.faults import celery_broker
+
+    with celery_broker(own_redis.url):
+        assert dispatch_now("tests.gated", {"job_id": 1}) is True
+
+    assert dispatch_now("tests.gated", {"job_id": 2}) is True
