@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calls, imports, public, responding, responses
+from .views import calls, imports, public, responding, responses, review
 
 app_name = "evidence"
 
@@ -166,5 +166,31 @@ urlpatterns += [
         "manage/calls/<slug:slug>/imports/<int:pk>/",
         _imp.ImportProgressView.as_view(),
         name="manage-import-progress",
+    ),
+]
+
+# Reviewers' pages (calls they review).
+urlpatterns += [
+    path("reviews/", review.MyReviewsView.as_view(), name="my-reviews"),
+    path("reviews/<slug:slug>/", review.ReviewQueueView.as_view(), name="review-queue"),
+    path(
+        "reviews/<slug:slug>/<uuid:public_id>/",
+        review.ReviewResponseView.as_view(),
+        name="review-response",
+    ),
+    path(
+        "reviews/<slug:slug>/<uuid:public_id>/excerpts/",
+        review.ExcerptCreateView.as_view(),
+        name="review-excerpt-create",
+    ),
+    path(
+        "reviews/<slug:slug>/<uuid:public_id>/excerpts/<int:pk>/remove/",
+        review.ExcerptRemoveView.as_view(),
+        name="review-excerpt-remove",
+    ),
+    path(
+        "reviews/<slug:slug>/<uuid:public_id>/files/<int:pk>/",
+        review.ReviewAttachmentView.as_view(),
+        name="review-file",
     ),
 ]

@@ -27,6 +27,19 @@ from .responding import (
     submission_summary,
     submissions_for_respondent,
 )
+from .review import (
+    QueueFilters,
+    ReviewRules,
+    calls_reviewed_by,
+    queue_neighbours,
+    review_for_reviewer,
+    review_page,
+    review_queue,
+    review_rules,
+    reviews_for_reviewer,
+    search_snippets,
+    submissions_for_reviewer,
+)
 from .responses import (
     DayCount,
     KeysetPage,
@@ -40,6 +53,17 @@ from .responses import (
 )
 
 __all__ = [
+    "QueueFilters",
+    "ReviewRules",
+    "calls_reviewed_by",
+    "queue_neighbours",
+    "review_for_reviewer",
+    "review_page",
+    "review_queue",
+    "review_rules",
+    "reviews_for_reviewer",
+    "search_snippets",
+    "submissions_for_reviewer",
     "DayCount",
     "KeysetPage",
     "Problem",

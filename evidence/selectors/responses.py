@@ -20,6 +20,8 @@ from evidence.models import (
     Submission,
 )
 from levelup.enums import OrganisationType
+
+from .review import search_query
 from levelup.models import Place
 
 # What a reference looks like: the call's letters, then digits ("PTF0042").
@@ -68,7 +70,10 @@ def submissions_for_secretariat(
     elif term:
         # Part of a name or an organisation's name: the trigram index.
         submissions = submissions.filter(
-            Q(respondent_name__icontains=term) | Q(organisation_name__icontains=term)
+            Q(respondent_name__icontains=term)
+            | Q(organisation_name__icontains=term)
+            # What they wrote (answers, files' text): the same full-text search reviewers use.
+            | Q(search_vector=search_query(term))
         )
     return submissions
 

@@ -17,6 +17,7 @@ from evidence.models import Attachment, Question, Submission
 from levelup.audit import audit_record
 from levelup.jobs import dispatch_on_commit
 
+from .search import submission_search_refresh
 from .submissions import _locked_draft
 
 logger = logging.getLogger(__name__)
@@ -119,6 +120,7 @@ def attachment_remove(*, actor, attachment: Attachment) -> None:
         changes={"name": attachment.original_name},
     )
     attachment.delete()
+    submission_search_refresh(submission_ids=[attachment.submission_id])
     storage = attachment.file.storage
     transaction.on_commit(partial(storage.delete, name))
 
@@ -146,6 +148,7 @@ def attachment_extract_text(*, attachment_id: int) -> Attachment | None:
                 "error": str(exc)[:200]
             }
         attachment.save(update_fields=["extracted_text", "status", "flag_reason", "updated_at"])
+        submission_search_refresh(submission_ids=[attachment.submission_id])
         audit_record(
             actor=None,
             action="evidence.attachment.extract",

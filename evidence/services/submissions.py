@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from evidence.answers import MAX_ANSWER_CHARACTERS, answer_display
 from evidence.enums import QuestionKind, RespondingAs, SubmissionChannel, SubmissionStatus
+from evidence.services.search import submission_search_refresh
 from evidence.models import (
     Answer,
     CallForEvidence,
@@ -205,6 +206,7 @@ def submission_answers_save(
         answer.text, answer.values = text, values
         answer.save()
     submission.save(update_fields=["updated_at"])
+    submission_search_refresh(submission_ids=[submission.pk])
     audit_record(actor=actor, action="evidence.submission.answers", target=submission)
     return submission
 
@@ -392,6 +394,7 @@ def submission_enter_on_behalf(
     submission.submitted_at = received_at or timezone.now()
     submission.full_clean()
     submission.save()
+    submission_search_refresh(submission_ids=[submission.pk])
     audit_record(
         actor=actor,
         action="evidence.submission.enter_on_behalf",

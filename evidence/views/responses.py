@@ -20,6 +20,7 @@ from evidence.forms import (
 )
 from evidence.models import Attachment, LateSubmissionLink, Question
 from evidence.selectors import (
+    search_snippets,
     call_dashboard_counts,
     keyset_page,
     late_links_for_call,
@@ -81,6 +82,10 @@ class SubmissionListView(NoStoreMixin, CallManageMixin, TemplateView):
             query=query.urlencode(),
             filtered=bool(query),
         )
+        term = self.filter_form.cleaned_data.get("q", "") if self.filter_form.is_bound else ""
+        snippets = search_snippets(submission_ids=[s.pk for s in page.items], term=term or "")
+        for submission in page.items:
+            submission.snippet = snippets.get(submission.pk)
         return context
 
 
