@@ -3,7 +3,8 @@
 Only what respondents wrote: answers and their files' extracted text, never who they are.
 """
 
-# The document a response is searched and highlighted by, per part; `{id}` is the column holding the response id.
+# The document a response is searched and highlighted by, per part; `{id}` names the
+# column that holds the response's id.
 ANSWERS_SQL = """
     SELECT string_agg(
         a.text || ' ' || coalesce(

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from evidence.enums import ReviewFlag, ReviewState, RespondingAs
+from evidence.enums import RespondingAs, ReviewFlag, ReviewState
 from evidence.models import CampaignGroup, Criterion, Question, Theme
 from levelup.enums import OrganisationType
 from levelup.models import Place
@@ -57,7 +57,9 @@ class ReviewQueueFilterForm(forms.Form):
         label=optional_label(_("Search the answers")),
         required=False,
         max_length=200,
-        help_text=_('Words from answers or attached files. Use "quotes" for a phrase, -word to leave out.'),
+        help_text=_(
+            'Words from answers or attached files. Use "quotes" for a phrase, -word to leave out.'
+        ),
     )
     state = forms.ChoiceField(
         label=_("Your review"), required=False, choices=[("", _("Any")), *ReviewState.choices]
@@ -117,8 +119,8 @@ class ReviewQueueFilterForm(forms.Form):
         )
         self.fields["theme"].queryset = call_themes(call)
         self.fields["campaign"].queryset = CampaignGroup.objects.filter(call=call).order_by("pk")
-        self.fields["campaign"].label_from_instance = lambda group: group.label or str(
-            _("Campaign group %(n)s") % {"n": group.pk}
+        self.fields["campaign"].label_from_instance = lambda group: (
+            group.label or str(_("Campaign group %(n)s") % {"n": group.pk})
         )
         self.helper = form_helper()
         self.helper.disable_csrf = True

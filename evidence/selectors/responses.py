@@ -20,9 +20,9 @@ from evidence.models import (
     Submission,
 )
 from levelup.enums import OrganisationType
+from levelup.models import Place
 
 from .review import search_query
-from levelup.models import Place
 
 # What a reference looks like: the call's letters, then digits ("PTF0042").
 REFERENCE = re.compile(r"^[A-Za-z]{1,10}\d+$")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower, Trim
 from django.http import Http404
 from django.utils.html import escape
@@ -34,7 +34,6 @@ from evidence.models import (
     ReviewPhase,
     Score,
     Submission,
-    Theme,
     ThemeSuggestion,
 )
 from evidence.search import ANSWERS_SQL, ATTACHMENTS_SQL
@@ -254,12 +253,16 @@ def queue_neighbours(
         ids[index - 1] if index > 0 else None,
         ids[index + 1] if index + 1 < len(ids) else None,
     ]
-    found = {
-        s.pk: s
-        for s in Submission.objects.filter(pk__in=[pk for pk in wanted if pk]).only(
-            "pk", "public_id", "reference"
-        )
-    } if any(wanted) else {}
+    found = (
+        {
+            s.pk: s
+            for s in Submission.objects.filter(pk__in=[pk for pk in wanted if pk]).only(
+                "pk", "public_id", "reference"
+            )
+        }
+        if any(wanted)
+        else {}
+    )
     return found.get(wanted[0]), found.get(wanted[1]), index + 1, len(ids)
 
 
@@ -281,12 +284,13 @@ def search_snippets(*, submission_ids: list[int], term: str) -> dict[int, SafeSt
         f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=35, MinWords=15, '
         'MaxFragments=2, FragmentDelimiter=" … "'
     )
+    # Constant SQL; the search words and ids are parameters.
     sql = f"""
         SELECT s.id, ts_headline(
             %s::regconfig, translate({document}, %s, '  '),
             websearch_to_tsquery(%s::regconfig, %s), %s)
         FROM evidence_submission AS s WHERE s.id = ANY(%s)
-    """
+    """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
@@ -332,7 +336,6 @@ class ReviewPage:
     attachments: list
     criteria: list
     scores: dict
-    themes: list
     coded_theme_ids: set
     codings: list
     excerpts: list
@@ -355,18 +358,6 @@ def review_page(*, review: Review, rules: ReviewRules) -> ReviewPage:
     )
     criteria = list(Criterion.objects.filter(call=review.call, removed_at__isnull=True))
     scores = {s.criterion_id: s.value for s in Score.objects.filter(review=review)}
-    themes = list(
-        Theme.objects.filter(call=review.call, merged_into__isnull=True, parent__isnull=True)
-        .prefetch_related(
-            Prefetch(
-                "children",
-                queryset=Theme.objects.filter(merged_into__isnull=True).order_by(
-                    "position", "name"
-                ),
-            )
-        )
-        .order_by("position", "name")
-    )
     codings = list(
         Coding.objects.filter(submission=submission)
         .select_related("theme", "coded_by", "removed_by")
@@ -401,7 +392,6 @@ def review_page(*, review: Review, rules: ReviewRules) -> ReviewPage:
         attachments=attachments,
         criteria=criteria,
         scores=scores,
-        themes=themes,
         coded_theme_ids=coded,
         codings=codings,
         excerpts=excerpts,

@@ -168,7 +168,8 @@ def review_save(*, actor: User, review: Review, version: int, data: ReviewInput)
         locked.state = ReviewState.IN_PROGRESS
     locked.total = _total(locked, proposed_scores, criteria)
     locked.version += 1
-    locked.full_clean()
+    # Who assigned it is history (null when the person left), not for the reviewer to fill.
+    locked.full_clean(exclude=["assigned_by"])
     locked.save()
     submission_review_state_update(submission=locked.submission)
     audit_record(
@@ -201,9 +202,7 @@ def _campaign_members(submission: Submission) -> list[Submission]:
     )
 
 
-def _code_one(
-    *, actor: User, submission_id: int, theme: Theme, source: str, now
-) -> Coding | None:
+def _code_one(*, actor: User, submission_id: int, theme: Theme, source: str, now) -> Coding | None:
     current = Coding.objects.filter(
         submission_id=submission_id, theme=theme, removed_at__isnull=True
     ).first()
@@ -347,9 +346,9 @@ def excerpt_create(
     if theme is not None and (theme.call_id != review.call_id or theme.merged_into_id):
         raise ValidationError({"theme": _("That theme is not part of this call's code frame.")})
     span = None
-    if start is not None and end is not None and 0 <= start < end <= len(text):
-        if not quote.strip() or text[start:end].strip() == quote.strip():
-            span = (start, end)
+    offsets_fit = start is not None and end is not None and 0 <= start < end <= len(text)
+    if offsets_fit and (not quote.strip() or text[start:end].strip() == quote.strip()):
+        span = (start, end)
     if span is None:
         span = find_quote(text, quote)
     if span is None:
@@ -358,7 +357,9 @@ def excerpt_create(
         raise ValidationError(
             {"quote": _("We could not find those words in that answer. Copy them again exactly.")}
         )
-    number = (Excerpt.objects.filter(submission=submission).aggregate(n=Max("number"))["n"] or 0) + 1
+    number = (
+        Excerpt.objects.filter(submission=submission).aggregate(n=Max("number"))["n"] or 0
+    ) + 1
     excerpt = Excerpt(
         call_id=review.call_id,
         submission=submission,

@@ -12,6 +12,7 @@ from django.db import connection
 
 from evidence.search import ANSWERS_SQL, ATTACHMENTS_SQL
 
+# Constant SQL built from constants; the ids are a parameter.
 REFRESH_SQL = f"""
     UPDATE evidence_submission AS s
     SET search_vector =
@@ -19,7 +20,7 @@ REFRESH_SQL = f"""
         || setweight(
             to_tsvector('english', coalesce(({ATTACHMENTS_SQL.format(id="s.id")}), '')), 'B')
     WHERE s.id = ANY(%s)
-"""
+"""  # noqa: S608
 
 BATCH = 2000
 
@@ -40,7 +41,7 @@ def submission_search_refresh(*, submission_ids: Iterable[int]) -> int:
 
 
 def submission_search_backfill(*, call_id: int | None = None, only_missing: bool = True) -> int:
-    """Fill the search vector of existing responses in batches (a command and a migration use it)."""
+    """Fill the search vector of existing responses, in batches (the backfill command)."""
     from evidence.models import Submission
 
     submissions = Submission.objects.order_by("pk")

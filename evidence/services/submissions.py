@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from evidence.answers import MAX_ANSWER_CHARACTERS, answer_display
 from evidence.enums import QuestionKind, RespondingAs, SubmissionChannel, SubmissionStatus
-from evidence.services.search import submission_search_refresh
 from evidence.models import (
     Answer,
     CallForEvidence,
@@ -22,6 +21,7 @@ from evidence.models import (
     ReferenceCounter,
     Submission,
 )
+from evidence.services.search import submission_search_refresh
 from levelup.audit import audit_record
 from levelup.enums import OrganisationType
 from levelup.models import User

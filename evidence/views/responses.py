@@ -20,10 +20,10 @@ from evidence.forms import (
 )
 from evidence.models import Attachment, LateSubmissionLink, Question
 from evidence.selectors import (
-    search_snippets,
     call_dashboard_counts,
     keyset_page,
     late_links_for_call,
+    search_snippets,
     submission_attachments,
     submission_for_secretariat,
     submission_list_key,

@@ -188,9 +188,10 @@ class ReviewResponseView(ReviewCallMixin, TemplateView):
             queue_length=length,
             queue_url=reverse("evidence:review-queue", kwargs={"slug": self.call.slug})
             + (f"?{context['query']}" if context["query"] else ""),
-            score_rows=[(form[name], criterion) for name, criterion in zip(
-                form.score_fields, form.criteria, strict=False
-            )],
+            score_rows=[
+                (form[name], criterion)
+                for name, criterion in zip(form.score_fields, form.criteria, strict=False)
+            ],
         )
         return context
 
@@ -230,9 +231,7 @@ class ReviewResponseView(ReviewCallMixin, TemplateView):
                 self.get_context_data(
                     form=form,
                     stale=exc,
-                    stale_scores=[
-                        (c, exc.current_scores.get(c.pk)) for c in page.criteria
-                    ],
+                    stale_scores=[(c, exc.current_scores.get(c.pk)) for c in page.criteria],
                     status=409,
                 ),
                 status=409,
@@ -339,14 +338,14 @@ class ReviewAttachmentView(ReviewCallMixin, View):
         review = review_for_reviewer(
             user=request.user, call=self.call, public_id=kwargs["public_id"], rules=self.rules
         )
-        attachments = list(Attachment.objects.filter(submission=review.submission).order_by(
-            "created_at", "pk"
-        ))
-        for number, attachment in enumerate(attachments, start=1):
-            if attachment.pk == kwargs["pk"]:
-                break
-        else:
+        attachments = list(
+            Attachment.objects.filter(submission=review.submission).order_by("created_at", "pk")
+        )
+        numbers = {attachment.pk: n for n, attachment in enumerate(attachments, start=1)}
+        if kwargs["pk"] not in numbers:
             raise Http404
+        number = numbers[kwargs["pk"]]
+        attachment = attachments[number - 1]
         if self.rules.identity_hidden:
             filename = f"{review.submission.reference}-attachment-{number}.{attachment.kind}"
         else:

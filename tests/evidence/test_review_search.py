@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def found(call, q: str) -> list[str]:
     submissions = Submission.objects.filter(call=call)
-    return sorted(filter_submissions(submissions, QueueFilters(q=q)).values_list("reference", flat=True))
+    return sorted(
+        filter_submissions(submissions, QueueFilters(q=q)).values_list("reference", flat=True)
+    )
 
 
 @pytest.fixture
@@ -37,7 +39,9 @@ def test_search_vector_answers_save_keeps_it_current(call, question):
     submission = SubmissionFactory(call=call)
 
     submission_answers_save(
-        actor=None, submission=submission, answers={question: {"text": "Apprenticeships in Wisbech"}}
+        actor=None,
+        submission=submission,
+        answers={question: {"text": "Apprenticeships in Wisbech"}},
     )
 
     submission.refresh_from_db()
