@@ -189,6 +189,21 @@ urlpatterns += [
         name="review-excerpt-remove",
     ),
     path(
+        "reviews/<slug:slug>/<uuid:public_id>/campaign/leave/",
+        review.CampaignSplitView.as_view(),
+        name="review-campaign-split",
+    ),
+    path(
+        "reviews/<slug:slug>/<uuid:public_id>/suggestions/<int:pk>/",
+        review.SuggestionDecideView.as_view(),
+        name="review-suggestion-decide",
+    ),
+    path(
+        "manage/calls/<slug:slug>/campaigns/",
+        review.CampaignsView.as_view(),
+        name="manage-campaigns",
+    ),
+    path(
         "reviews/<slug:slug>/<uuid:public_id>/files/<int:pk>/",
         review.ReviewAttachmentView.as_view(),
         name="review-file",

@@ -26,6 +26,7 @@ from evidence.models import (
     Answer,
     Attachment,
     CallForEvidence,
+    CampaignGroup,
     Coding,
     Criterion,
     Excerpt,
@@ -397,4 +398,30 @@ def review_page(*, review: Review, rules: ReviewRules) -> ReviewPage:
         excerpts=excerpts,
         others=others,
         suggestions=suggestions,
+    )
+
+
+def campaign_groups_for_call(*, call: CallForEvidence) -> list[CampaignGroup]:
+    """The call's campaign groups, biggest first, with their representative (one query)."""
+    return list(
+        CampaignGroup.objects.filter(call=call)
+        .select_related("representative")
+        .order_by("-size", "pk")[:500]
+    )
+
+
+def campaign_job_latest(*, call: CallForEvidence):
+    """The latest campaign-grouping job of the call, if any."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from levelup.models import Job
+
+    return (
+        Job.objects.filter(
+            kind="evidence.campaigns_group",
+            content_type=ContentType.objects.get_for_model(CallForEvidence),
+            object_id=call.pk,
+        )
+        .order_by("-pk")
+        .first()
     )

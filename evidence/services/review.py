@@ -26,6 +26,7 @@ from evidence.enums import (
 from evidence.models import (
     Answer,
     Attachment,
+    CampaignGroup,
     Coding,
     Criterion,
     Excerpt,
@@ -192,10 +193,8 @@ def review_save(*, actor: User, review: Review, version: int, data: ReviewInput)
 
 def _campaign_members(submission: Submission) -> list[Submission]:
     """The other responses of the campaign group this response represents, if it does."""
-    if submission.campaign_group_id is None:
-        return []
-    group = submission.campaign_group
-    if group.representative_id != submission.pk:
+    group = CampaignGroup.objects.filter(representative_id=submission.pk).first()
+    if group is None:
         return []
     return list(
         Submission.objects.filter(campaign_group=group).exclude(pk=submission.pk).only("pk")

@@ -21,11 +21,13 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from evidence.enums import ReviewState
 from evidence.forms.review import ExcerptForm, ReviewForm, ReviewQueueFilterForm
-from evidence.models import Attachment, Excerpt
+from evidence.models import Attachment, Excerpt, ThemeSuggestion
 from evidence.selectors import calls_for_user
 from evidence.selectors.review import (
     QueueFilters,
     calls_reviewed_by,
+    campaign_groups_for_call,
+    campaign_job_latest,
     queue_neighbours,
     review_for_reviewer,
     review_page,
@@ -33,6 +35,7 @@ from evidence.selectors.review import (
     review_rules,
     search_snippets,
 )
+from evidence.services.campaigns import campaign_split, campaigns_group_start
 from evidence.services.review import (
     ReviewInput,
     StaleReview,
@@ -41,10 +44,11 @@ from evidence.services.review import (
     review_save,
     submission_code,
 )
+from evidence.services.suggestions import suggestion_decide, themes_suggest_start
 from evidence.views.downloads import CONTENT_TYPES
 from levelup.views import form_error_from
 
-from .calls import PAGE_SIZE, SignInFirstMixin
+from .calls import PAGE_SIZE, CallManageMixin, SignInFirstMixin
 
 
 class MyReviewsView(SignInFirstMixin, PermissionRequiredMixin, ListView):
@@ -358,3 +362,71 @@ class ReviewAttachmentView(ReviewCallMixin, View):
         )
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class CampaignSplitView(ReviewResponseActionMixin, View):
+    """Take the response out of its campaign group, to read and code it on its own."""
+
+    def post(self, request, *args, **kwargs):
+        review = self.get_review()
+        try:
+            campaign_split(actor=request.user, submission=review.submission)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("%(ref)s is no longer part of its campaign group.")
+                % {"ref": review.submission.reference},
+            )
+        return self.back(review)
+
+
+class CampaignsView(CallManageMixin, TemplateView):
+    """The secretariat's campaign groups of a call, and the button that finds them again."""
+
+    template_name = "evidence/review/campaigns.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["groups"] = campaign_groups_for_call(call=self.call)
+        context["job"] = campaign_job_latest(call=self.call)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("what") == "suggestions":
+            themes_suggest_start(actor=request.user, call=self.call)
+            messages.success(
+                request,
+                _("Suggesting themes for responses without one. Reviewers see them when done."),
+            )
+        else:
+            campaigns_group_start(actor=request.user, call=self.call)
+            messages.success(
+                request, _("Looking for campaigns now. This page shows the groups when it is done.")
+            )
+        return redirect("evidence:manage-campaigns", slug=self.call.slug)
+
+
+class SuggestionDecideView(ReviewResponseActionMixin, View):
+    """Accept or reject a theme the server suggested for this response."""
+
+    def post(self, request, *args, **kwargs):
+        review = self.get_review()
+        suggestion = get_object_or_404(
+            ThemeSuggestion, pk=kwargs["pk"], submission=review.submission
+        )
+        accept = request.POST.get("decision") == "accept"
+        if not self.rules.may_code:
+            messages.error(request, _("Coding is not open in this review phase."))
+            return self.back(review)
+        try:
+            suggestion_decide(actor=request.user, suggestion=suggestion, accept=accept)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            message = (
+                _("Theme “%(theme)s” added.") if accept else _("Suggestion “%(theme)s” rejected.")
+            )
+            messages.success(request, message % {"theme": suggestion.theme.name})
+        return self.back(review, "#suggestions")

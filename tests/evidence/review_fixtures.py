@@ -23,7 +23,7 @@ def review_setup(call, reviewer):
         CriterionFactory(call=call, name="Strength of evidence"),
     ]
     themes = [
-        ThemeFactory(call=call, name="Skills", description="Apprenticeships, training, skills."),
+        ThemeFactory(call=call, name="Skills", description="Apprentices, training, skills."),
         ThemeFactory(call=call, name="Procurement", description="Buying locally, supply chains."),
     ]
     submissions = []
