@@ -56,3 +56,30 @@ def themes_suggest_task(run: JobRun) -> dict:
 
     call = CallForEvidence.objects.get(pk=run.params["call_id"])
     return themes_suggest(call=call, progress=lambda done: run.progress(done))
+
+
+@job_task(kind="evidence.review_bulk", soft_time_limit=10 * 60, time_limit=11 * 60)
+def review_bulk_task(run: JobRun) -> dict:
+    """A bulk action over a filtered list, read again as the person who asked for it."""
+    from django.http import QueryDict
+
+    from .bulk_rows import bulk_rows
+    from .services.bulk import BATCH, bulk_apply
+
+    call, user, params = run.target, run.job.created_by, run.params
+    submission_ids, review_ids, rules = bulk_rows(
+        user=user, call=call, scope=params["scope"], query=QueryDict(params["query"])
+    )
+    changed = 0
+    for start in range(0, len(submission_ids), BATCH):
+        changed += bulk_apply(
+            actor=user,
+            call=call,
+            action=params["action"],
+            value=params["value"],
+            submission_ids=submission_ids[start : start + BATCH],
+            review_ids=None if review_ids is None else review_ids[start : start + BATCH],
+            may_score=rules.may_score if rules else True,
+        )
+        run.progress(min(start + BATCH, len(submission_ids)), len(submission_ids))
+    return {"rows": len(submission_ids), "changed": changed}

@@ -173,6 +173,13 @@ urlpatterns += [
 urlpatterns += [
     path("reviews/", review.MyReviewsView.as_view(), name="my-reviews"),
     path("reviews/<slug:slug>/", review.ReviewQueueView.as_view(), name="review-queue"),
+    path("reviews/<slug:slug>/bulk/", review.ReviewBulkView.as_view(), name="review-bulk"),
+    path("bulk-actions/<int:pk>/", review.BulkJobView.as_view(), name="bulk-job"),
+    path(
+        "manage/calls/<slug:slug>/responses/bulk/",
+        review.SubmissionBulkView.as_view(),
+        name="manage-submissions-bulk",
+    ),
     path(
         "reviews/<slug:slug>/<uuid:public_id>/",
         review.ReviewResponseView.as_view(),

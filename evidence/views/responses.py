@@ -18,6 +18,7 @@ from evidence.forms import (
     OnBehalfDetailsForm,
     SubmissionFilterForm,
 )
+from evidence.forms.review import call_themes
 from evidence.models import Attachment, LateSubmissionLink, Question
 from evidence.selectors import (
     call_dashboard_counts,
@@ -86,6 +87,8 @@ class SubmissionListView(NoStoreMixin, CallManageMixin, TemplateView):
         snippets = search_snippets(submission_ids=[s.pk for s in page.items], term=term or "")
         for submission in page.items:
             submission.snippet = snippets.get(submission.pk)
+        # Bulk coding of the filtered list, once the call has a code frame.
+        context["themes"] = list(call_themes(self.call)) if context["submissions"] else []
         return context
 
 

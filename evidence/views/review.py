@@ -11,16 +11,18 @@ from functools import cached_property
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from evidence.enums import ReviewState
-from evidence.forms.review import ExcerptForm, ReviewForm, ReviewQueueFilterForm
+from evidence.bulk_rows import bulk_rows
+from evidence.enums import ReviewFlag, ReviewState
+from evidence.forms.review import ExcerptForm, ReviewForm, ReviewQueueFilterForm, call_themes
 from evidence.models import Attachment, Excerpt, ThemeSuggestion
 from evidence.selectors import calls_for_user
 from evidence.selectors.review import (
@@ -35,6 +37,7 @@ from evidence.selectors.review import (
     review_rules,
     search_snippets,
 )
+from evidence.services.bulk import BULK_INLINE_LIMIT, BULK_JOB, bulk_apply, bulk_start
 from evidence.services.campaigns import campaign_split, campaigns_group_start
 from evidence.services.review import (
     ReviewInput,
@@ -46,6 +49,7 @@ from evidence.services.review import (
 )
 from evidence.services.suggestions import suggestion_decide, themes_suggest_start
 from evidence.views.downloads import CONTENT_TYPES
+from levelup.models import Job
 from levelup.views import form_error_from
 
 from .calls import PAGE_SIZE, CallManageMixin, SignInFirstMixin
@@ -126,6 +130,10 @@ class ReviewQueueView(ReviewCallMixin, ListView):
         )
         for review in reviews:
             review.snippet = snippets.get(review.submission_id)
+            review.flag_labels = [ReviewFlag(flag).label for flag in review.flags]
+        context["themes"] = list(call_themes(self.call)) if reviews else []
+        context["review_states"] = ReviewState.choices
+        context["review_flags"] = ReviewFlag.choices
         return context
 
 
@@ -430,3 +438,91 @@ class SuggestionDecideView(ReviewResponseActionMixin, View):
             )
             messages.success(request, message % {"theme": suggestion.theme.name})
         return self.back(review, "#suggestions")
+
+
+class BulkActionMixin:
+    """A bulk action posted from a filtered list; `scope` says whose rows it may touch."""
+
+    http_method_names = ["post"]
+    scope = "reviewer"
+
+    def list_url(self, query: str) -> str:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        query = request.POST.get("query", "")
+        action, value = request.POST.get("action", ""), request.POST.get("value", "")
+        submission_ids, review_ids, rules = bulk_rows(
+            user=request.user, call=self.call, scope=self.scope, query=QueryDict(query)
+        )
+        try:
+            if len(submission_ids) > BULK_INLINE_LIMIT:
+                job = bulk_start(
+                    actor=request.user,
+                    call=self.call,
+                    action=action,
+                    value=value,
+                    query=query,
+                    scope=self.scope,
+                    total=len(submission_ids),
+                )
+                return redirect("evidence:bulk-job", pk=job.pk)
+            changed = bulk_apply(
+                actor=request.user,
+                call=self.call,
+                action=action,
+                value=value,
+                submission_ids=submission_ids,
+                review_ids=review_ids,
+                may_score=rules.may_score if rules else True,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Done: %(changed)s of %(n)s response changed.",
+                    "Done: %(changed)s of %(n)s responses changed.",
+                    len(submission_ids),
+                )
+                % {"changed": changed, "n": len(submission_ids)},
+            )
+        return redirect(self.list_url(query))
+
+
+class ReviewBulkView(BulkActionMixin, ReviewCallMixin, View):
+    """Code, set the state of or flag every response of the reviewer's filtered queue."""
+
+    def list_url(self, query: str) -> str:
+        url = reverse("evidence:review-queue", kwargs={"slug": self.call.slug})
+        return f"{url}?{query}" if query else url
+
+
+class SubmissionBulkView(BulkActionMixin, CallManageMixin, View):
+    """Code every response of the secretariat's filtered list with a theme."""
+
+    scope = "secretariat"
+
+    def list_url(self, query: str) -> str:
+        url = reverse("evidence:manage-submissions", kwargs={"slug": self.call.slug})
+        return f"{url}?{query}" if query else url
+
+
+class BulkJobView(SignInFirstMixin, TemplateView):
+    """The progress of the person's own bulk action (refresh, or JavaScript polls)."""
+
+    template_name = "evidence/review/bulk_job.html"
+
+    def get_context_data(self, **kwargs):
+        # Signed in (checked above); only the person who started it sees it: others get 404.
+        context = super().get_context_data(**kwargs)
+        job = get_object_or_404(
+            Job, pk=self.kwargs["pk"], kind=BULK_JOB, created_by=self.request.user
+        )
+        context["job"] = job
+        context["call"] = job.target
+        context["percent"] = (
+            round(100 * job.progress_done / job.progress_total) if job.progress_total else 0
+        )
+        return context
