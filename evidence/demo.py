@@ -547,6 +547,17 @@ CAMPAIGN_TEXT = (
     "rates, a fund to bring empty shops back into use, and a duty on councils to involve "
     "local traders in every town centre plan."
 )
+# The two required questions, answered the same way by every member of the campaign.
+CAMPAIGN_REQUIRED = {
+    "What does business contribute": (
+        "Our members are the small shops, cafés and market stalls that keep the town centre "
+        "open six days a week and employ local people."
+    ),
+    "What has worked well": (
+        "When the council let traders run the Christmas market together, footfall rose and "
+        "two empty units were let within the year."
+    ),
+}
 CAMPAIGN_OPENINGS = [
     ("Gwen Atherton", "blackpool", ""),
     ("Malik Hussain", "bradford", "I am writing in support of my neighbours. "),
@@ -608,6 +619,10 @@ def _campaign_responses(call: CallForEvidence) -> list[Submission]:
     question = Question.objects.get(
         call=call, text__startswith="What should national government change"
     )
+    required = [
+        (Question.objects.get(call=call, text__startswith=start), text)
+        for start, text in CAMPAIGN_REQUIRED.items()
+    ]
     places = {p.slug: p for p in Place.objects.all()}
     created = []
     number = Submission.objects.filter(call=call).aggregate(n=Max("number"))["n"] or 0
@@ -635,6 +650,8 @@ def _campaign_responses(call: CallForEvidence) -> list[Submission]:
             Answer.objects.create(
                 submission=submission, question=question, text=opening + CAMPAIGN_TEXT
             )
+            for required_question, text in required:
+                Answer.objects.create(submission=submission, question=required_question, text=text)
         created.append(submission)
     ReferenceCounter.objects.update_or_create(call=call, defaults={"last_number": number})
     return created

@@ -9,7 +9,6 @@ is a 404. A call the person may see but not review is a 403.
 from functools import cached_property
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect
@@ -18,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
-from rules.contrib.views import PermissionRequiredMixin
 
 from evidence.bulk_rows import bulk_rows
 from evidence.enums import ReviewFlag, ReviewState
@@ -50,37 +48,30 @@ from evidence.services.review import (
 from evidence.services.suggestions import suggestion_decide, themes_suggest_start
 from evidence.views.downloads import CONTENT_TYPES
 from levelup.models import Job
-from levelup.views import form_error_from
+from levelup.views import PrivatePageMixin, error_message_from, form_error_from
 
-from .calls import PAGE_SIZE, CallManageMixin, SignInFirstMixin
+from .calls import PAGE_SIZE, CallManageMixin
 
 
-class MyReviewsView(SignInFirstMixin, PermissionRequiredMixin, ListView):
+class MyReviewsView(PrivatePageMixin, ListView):
     """Every call the person reviews, with how far through their queue they are."""
 
     template_name = "evidence/review/my_reviews.html"
     permission_required = "evidence.review_any"
-    raise_exception = True
     context_object_name = "calls"
 
     def get_queryset(self):
         return calls_reviewed_by(user=self.request.user)
 
 
-class ReviewCallMixin(PermissionRequiredMixin):
+class ReviewCallMixin(PrivatePageMixin):
     """A reviewer's page of one call, found by `slug` in the URL."""
 
     permission_required = "evidence.review_call"
-    raise_exception = True
+    object_name = "call"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        self.call = get_object_or_404(calls_for_user(user=request.user), slug=kwargs["slug"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_permission_object(self):
-        return self.call
+    def object_from_selector(self):
+        return get_object_or_404(calls_for_user(user=self.request.user), slug=self.kwargs["slug"])
 
     @cached_property
     def rules(self):
@@ -99,7 +90,6 @@ class ReviewCallMixin(PermissionRequiredMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["call"] = self.call
         context["rules"] = self.rules
         context["identity_hidden"] = self.rules.identity_hidden
         context["query"] = self.query_string()
@@ -336,7 +326,7 @@ class ExcerptRemoveView(ReviewResponseActionMixin, View):
         try:
             excerpt_remove(actor=request.user, review=review, excerpt=excerpt)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            error_message_from(request, exc)
         else:
             messages.success(request, _("Excerpt %(anchor)s removed.") % {"anchor": excerpt.anchor})
         return self.back(review, "#excerpts")
@@ -380,7 +370,7 @@ class CampaignSplitView(ReviewResponseActionMixin, View):
         try:
             campaign_split(actor=request.user, submission=review.submission)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            error_message_from(request, exc)
         else:
             messages.success(
                 request,
@@ -431,7 +421,7 @@ class SuggestionDecideView(ReviewResponseActionMixin, View):
         try:
             suggestion_decide(actor=request.user, suggestion=suggestion, accept=accept)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            error_message_from(request, exc)
         else:
             message = (
                 _("Theme “%(theme)s” added.") if accept else _("Suggestion “%(theme)s” rejected.")
@@ -477,7 +467,7 @@ class BulkActionMixin:
                 may_score=rules.may_score if rules else True,
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            error_message_from(request, exc)
         else:
             messages.success(
                 request,
@@ -509,18 +499,22 @@ class SubmissionBulkView(BulkActionMixin, CallManageMixin, View):
         return f"{url}?{query}" if query else url
 
 
-class BulkJobView(SignInFirstMixin, TemplateView):
+class BulkJobView(PrivatePageMixin, TemplateView):
     """The progress of the person's own bulk action (refresh, or JavaScript polls)."""
 
     template_name = "evidence/review/bulk_job.html"
+    permission_required = "levelup.view_account"
+    object_name = "job"
 
-    def get_context_data(self, **kwargs):
-        # Signed in (checked above); only the person who started it sees it: others get 404.
-        context = super().get_context_data(**kwargs)
-        job = get_object_or_404(
+    def object_from_selector(self):
+        # Only the person who started it sees it: anyone else gets a 404.
+        return get_object_or_404(
             Job, pk=self.kwargs["pk"], kind=BULK_JOB, created_by=self.request.user
         )
-        context["job"] = job
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = self.job
         context["call"] = job.target
         context["percent"] = (
             round(100 * job.progress_done / job.progress_total) if job.progress_total else 0
