@@ -20,6 +20,6 @@ BACKFILL_SQL = """
 
 
 class Migration(migrations.Migration):
-    dependencies = [("evidence", "0006_review_and_findings")]
+    dependencies = [("evidence", "0008_dashboard_counts_and_exact_lookups")]
 
     operations = [migrations.RunSQL(BACKFILL_SQL, migrations.RunSQL.noop, elidable=True)]
