@@ -681,8 +681,9 @@ def test_submission_list_oldest_page_queries_constant(
     url = _url("evidence:manage-submissions", call)
     client.get(url, {"page": "oldest"})
 
-    # session, user, role grants, call, the page, the bounded count, places for the filter
-    with django_assert_num_queries(7):
+    # session, user, role grants, call, the page, the bounded count, places for the filter,
+    # the code frame's themes (for bulk coding)
+    with django_assert_num_queries(8):
         response = client.get(url, {"page": "oldest"})
 
     assert len(response.context["submissions"]) == min(rows, 25)
