@@ -20,6 +20,6 @@ BACKFILL_SQL = """
 
 
 class Migration(migrations.Migration):
-    dependencies = [("evidence", "0008_dashboard_counts_and_exact_lookups")]
+    dependencies = [("evidence", "0010_question_asked_from")]
 
     operations = [migrations.RunSQL(BACKFILL_SQL, migrations.RunSQL.noop, elidable=True)]

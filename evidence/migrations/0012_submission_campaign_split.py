@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evidence", "0009_submission_search_vector_backfill"),
+        ("evidence", "0011_submission_search_vector_backfill"),
     ]
 
     operations = [
