@@ -532,6 +532,7 @@ def load_evidence() -> None:
     _questions(open_call, OPEN_SECTIONS)
     _imports(open_call)
     ensure_grant(user=demo_user("reviewer"), role=Role.REVIEWER, target=closed)
+    _demo_review_work()
     # The dashboards' counts now, rather than at beat's next minute.
     dashboard_counts_refresh()
 
@@ -597,3 +598,242 @@ def _imports(call: CallForEvidence) -> None:
                     heartbeat_at=now,
                 )
             job_run(job_id=background.pk, body=lambda run: import_run_job(run=run))
+# ---------------------------------------------------------------------------------------------
+# Review, the reviewer's side: search, a campaign, codings, excerpts, scores, suggestions.
+
+CAMPAIGN_TEXT = (
+    "We are members of the Keep Our High Street Alive campaign. Our town centre is losing "
+    "its banks, its post office and its independent shops one by one. Business rates fall "
+    "hardest on the small traders who keep the high street open, while online retailers pay "
+    "little towards the place. We ask the Taskforce to recommend a fairer system of business "
+    "rates, a fund to bring empty shops back into use, and a duty on councils to involve "
+    "local traders in every town centre plan."
+)
+# The two required questions, answered the same way by every member of the campaign.
+CAMPAIGN_REQUIRED = {
+    "What does business contribute": (
+        "Our members are the small shops, cafés and market stalls that keep the town centre "
+        "open six days a week and employ local people."
+    ),
+    "What has worked well": (
+        "When the council let traders run the Christmas market together, footfall rose and "
+        "two empty units were let within the year."
+    ),
+}
+CAMPAIGN_OPENINGS = [
+    ("Gwen Atherton", "blackpool", ""),
+    ("Malik Hussain", "bradford", "I am writing in support of my neighbours. "),
+    ("Sandra Pike", "wisbech", "Please read this as my own response. "),
+    ("Owen Leckie", "blackpool", "As a market trader for twenty years: "),
+    ("Priya Raman", "bradford", ""),
+    ("Tom Whitlock", "wisbech", "I agree with the campaign. "),
+]
+
+# A rubric and a code frame for when the call has none yet (the secretariat's own set-up,
+# loaded first when present, takes precedence).
+DEMO_CRITERIA = [
+    ("Relevance", "How closely the response speaks to the questions we asked.", 2),
+    ("Strength of evidence", "Figures, examples and sources that back up what it says.", 2),
+    ("Originality", "Whether it tells us something we have not heard elsewhere.", 1),
+]
+DEMO_LEVELS = [
+    (1, "Weak", "Little we can use."),
+    (2, "Limited", "Some points, thinly supported."),
+    (3, "Adequate", "Useful, with some support."),
+    (4, "Good", "Clear, with examples."),
+    (5, "Excellent", "Evidence we should quote."),
+]
+DEMO_THEMES = [
+    (
+        "Skills and jobs",
+        "Training, apprenticeships and local hiring.",
+        [
+            ("Apprenticeships", "Apprentices, placements and traineeships with local employers."),
+            ("Schools and colleges", "Business working with schools, colleges and universities."),
+        ],
+    ),
+    (
+        "Buying locally",
+        "Procurement, supply chains and local spending.",
+        [
+            ("Public procurement", "Council and public sector buying from local firms."),
+        ],
+    ),
+    (
+        "High streets",
+        "Town centres, empty shops, markets and business rates.",
+        [
+            ("Business rates", "The cost of rates for small traders and what should change."),
+        ],
+    ),
+    (
+        "Partnership and trust",
+        "How business, councils and communities work together.",
+        [
+            ("A shared plan", "One plan for the place that everyone signs up to."),
+        ],
+    ),
+]
+
+
+def _campaign_responses(call: CallForEvidence) -> list[Submission]:
+    """Six near-identical responses from a local campaign (idempotent)."""
+    question = Question.objects.get(
+        call=call, text__startswith="What should national government change"
+    )
+    required = [
+        (Question.objects.get(call=call, text__startswith=start), text)
+        for start, text in CAMPAIGN_REQUIRED.items()
+    ]
+    places = {p.slug: p for p in Place.objects.all()}
+    created = []
+    number = Submission.objects.filter(call=call).aggregate(n=Max("number"))["n"] or 0
+    sent_at = call.closes_at - timedelta(days=3)
+    for index, (name, place, opening) in enumerate(CAMPAIGN_OPENINGS, start=1):
+        key = f"demo-campaign-{index:02d}"
+        submission = Submission.objects.filter(call=call, import_key=key).first()
+        if submission is None:
+            number += 1
+            submission = Submission.objects.create(
+                call=call,
+                import_key=key,
+                respondent_name=name,
+                respondent_email=f"{_email_name(name)}@example.org",
+                responding_as=RespondingAs.INDIVIDUAL,
+                place=places.get(place),
+                publication_preference=PublicationPreference.ANONYMOUS,
+                consent_version=call.privacy_notice_version,
+                consented_at=sent_at,
+                status=SubmissionStatus.SUBMITTED,
+                number=number,
+                reference=f"{call.reference_prefix}{number:04d}",
+                submitted_at=sent_at + timedelta(hours=index),
+            )
+            Answer.objects.create(
+                submission=submission, question=question, text=opening + CAMPAIGN_TEXT
+            )
+            for required_question, text in required:
+                Answer.objects.create(submission=submission, question=required_question, text=text)
+        created.append(submission)
+    ReferenceCounter.objects.update_or_create(call=call, defaults={"last_number": number})
+    return created
+
+
+def _rubric_and_code_frame(call: CallForEvidence) -> None:
+    from .models import Criterion, Theme
+
+    if not Criterion.objects.filter(call=call).exists():
+        levels = [{"value": v, "label": label, "description": d} for v, label, d in DEMO_LEVELS]
+        for position, (name, description, weight) in enumerate(DEMO_CRITERIA):
+            Criterion.objects.create(
+                call=call,
+                name=name,
+                description=description,
+                weight=weight,
+                levels=levels,
+                position=position,
+            )
+    if not Theme.objects.filter(call=call).exists():
+        for position, (name, description, children) in enumerate(DEMO_THEMES):
+            parent = Theme.objects.create(
+                call=call, name=name, description=description, position=position
+            )
+            for child_position, (child, child_description) in enumerate(children):
+                Theme.objects.create(
+                    call=call,
+                    parent=parent,
+                    name=child,
+                    description=child_description,
+                    position=child_position,
+                )
+
+
+def _demo_review_work() -> None:
+    """The reviewer's side of the closed call: run after the secretariat's review set-up."""
+    from .models import Excerpt, Review, Theme, ThemeSuggestion
+    from .services.campaigns import campaigns_group
+    from .services.review import ReviewInput, excerpt_create, review_save, submission_code
+    from .services.search import submission_search_backfill
+    from .services.suggestions import suggestion_decide, themes_suggest
+
+    call = CallForEvidence.objects.get(slug="role-of-business-in-place-based-regeneration")
+    reviewer = demo_user("reviewer")
+    campaign = _campaign_responses(call)
+    _rubric_and_code_frame(call)
+    submission_search_backfill(call_id=call.pk)
+    sent = list(
+        Submission.objects.filter(call=call, status=SubmissionStatus.SUBMITTED).order_by("number")
+    )
+    # The demo reviewer's queue: every sent response, unless the set-up assigned them already.
+    if not Review.objects.filter(call=call, reviewer=reviewer).exists():
+        Review.objects.bulk_create(
+            [Review(call=call, submission=s, reviewer=reviewer) for s in sent],
+            ignore_conflicts=True,
+        )
+    if not call.campaign_groups.exists():
+        campaigns_group(call=call)
+    themes = {t.name: t for t in Theme.objects.filter(call=call, merged_into__isnull=True)}
+    if Excerpt.objects.filter(call=call).exists():
+        return
+    rng = random.Random(77)  # noqa: S311 -- repeatable demo, not security
+    representative = campaign[0]
+    if "Business rates" in themes:
+        submission_code(actor=reviewer, submission=representative, add=[themes["Business rates"]])
+    quotes = [
+        ("apprentice", "Apprenticeships"),
+        ("supplier", "Public procurement"),
+        ("high street", "High streets"),
+        ("plan", "A shared plan"),
+        ("school", "Schools and colleges"),
+    ]
+    reviews = {
+        r.submission_id: r
+        for r in Review.objects.filter(call=call, reviewer=reviewer).select_related("call")
+    }
+    from .models import Criterion
+
+    criteria = list(Criterion.objects.filter(call=call, removed_at__isnull=True))
+    done = 0
+    for index, submission in enumerate(sent[:40]):
+        review = reviews.get(submission.pk)
+        if review is None:
+            continue
+        answers = list(submission.answers.exclude(text="").order_by("question__position"))
+        turn = index % len(quotes)
+        for word, theme_name in quotes[turn:] + quotes[:turn]:
+            answer = next((a for a in answers if word in a.text.lower()), None)
+            if answer is None or theme_name not in themes:
+                continue
+            start = answer.text.lower().index(word)
+            sentence_start = answer.text.rfind(".", 0, start) + 1
+            sentence_end = answer.text.find(".", start)
+            quote = answer.text[sentence_start : sentence_end + 1 if sentence_end > 0 else None]
+            if not Excerpt.objects.filter(submission=submission).exists() and done < 12:
+                excerpt_create(
+                    actor=reviewer,
+                    review=review,
+                    answer=answer,
+                    quote=quote.strip(),
+                    theme=themes[theme_name],
+                )
+                submission_code(actor=reviewer, submission=submission, add=[themes[theme_name]])
+                done += 1
+        if criteria and submission.number % 3 != 0:
+            review_save(
+                actor=reviewer,
+                review=review,
+                version=review.version,
+                data=ReviewInput(
+                    scores={c.pk: rng.randint(2, 5) for c in criteria},
+                    confidence=rng.randint(2, 4),
+                    notes="",
+                    flags=["personal_data"] if submission.number == 7 else [],
+                    mark_reviewed=submission.number % 2 == 0,
+                ),
+            )
+    themes_suggest(call=call)
+    pending = list(
+        ThemeSuggestion.objects.filter(call=call, status="pending").order_by("-score", "pk")[:6]
+    )
+    for index, suggestion in enumerate(pending):
+        suggestion_decide(actor=reviewer, suggestion=suggestion, accept=index % 3 != 2)

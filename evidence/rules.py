@@ -22,6 +22,11 @@ def is_call_public(user, call) -> bool:
     return call is not None and call.is_public
 
 
+@rules.predicate
+def reviews_any_call(user) -> bool:
+    return bool(user and user.is_authenticated and user.reviewer_call_ids)
+
+
 can_manage_call = is_site_admin | is_call_secretariat
 can_view_call = is_call_public | can_manage_call | is_call_reviewer
 can_create_call = is_site_admin | has_any_secretariat_role
@@ -61,5 +66,7 @@ can_manage_submission = is_submission_secretariat
 
 rules.add_perm("evidence.create_call", can_create_call)
 rules.add_perm("evidence.manage_call", can_manage_call)
+rules.add_perm("evidence.review_any", reviews_any_call)
+rules.add_perm("evidence.review_call", is_call_reviewer)
 
 __all__ = ["always_allow", "can_manage_call", "can_view_call"]

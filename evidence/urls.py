@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calls, imports, public, responding, responses
+from .views import calls, imports, public, responding, responses, review
 
 app_name = "evidence"
 
@@ -171,5 +171,53 @@ urlpatterns += [
         "manage/calls/<slug:slug>/imports/<int:pk>/retry/",
         _imp.ImportRetryView.as_view(),
         name="manage-import-retry",
+    ),
+]
+
+# Reviewers' pages (calls they review).
+urlpatterns += [
+    path("reviews/", review.MyReviewsView.as_view(), name="my-reviews"),
+    path("reviews/<slug:slug>/", review.ReviewQueueView.as_view(), name="review-queue"),
+    path("reviews/<slug:slug>/bulk/", review.ReviewBulkView.as_view(), name="review-bulk"),
+    path("bulk-actions/<int:pk>/", review.BulkJobView.as_view(), name="bulk-job"),
+    path(
+        "manage/calls/<slug:slug>/responses/bulk/",
+        review.SubmissionBulkView.as_view(),
+        name="manage-submissions-bulk",
+    ),
+    path(
+        "reviews/<slug:slug>/<uuid:public_id>/",
+        review.ReviewResponseView.as_view(),
+        name="review-response",
+    ),
+    path(
+        "reviews/<slug:slug>/<uuid:public_id>/excerpts/",
+        review.ExcerptCreateView.as_view(),
+        name="review-excerpt-create",
+    ),
+    path(
+        "reviews/<slug:slug>/<uuid:public_id>/excerpts/<int:pk>/remove/",
+        review.ExcerptRemoveView.as_view(),
+        name="review-excerpt-remove",
+    ),
+    path(
+        "reviews/<slug:slug>/<uuid:public_id>/campaign/leave/",
+        review.CampaignSplitView.as_view(),
+        name="review-campaign-split",
+    ),
+    path(
+        "reviews/<slug:slug>/<uuid:public_id>/suggestions/<int:pk>/",
+        review.SuggestionDecideView.as_view(),
+        name="review-suggestion-decide",
+    ),
+    path(
+        "manage/calls/<slug:slug>/campaigns/",
+        review.CampaignsView.as_view(),
+        name="manage-campaigns",
+    ),
+    path(
+        "reviews/<slug:slug>/<uuid:public_id>/files/<int:pk>/",
+        review.ReviewAttachmentView.as_view(),
+        name="review-file",
     ),
 ]

@@ -26,7 +26,10 @@ class SubmissionFilterForm(forms.Form):
         label=optional_label(_("Search")),
         required=False,
         max_length=200,
-        help_text=_("Name, organisation, reference or email address."),
+        help_text=_(
+            "Words from the answers or attached files, or a name, organisation, reference or "
+            "email address."
+        ),
     )
     status = forms.ChoiceField(
         label=_("Status"),

@@ -158,6 +158,8 @@ class Submission(TimeStampedModel):
         blank=True,
         related_name="members",
     )
+    # Taken out of its campaign group by a person: grouping leaves it out from then on.
+    campaign_split_at = models.DateTimeField(_("taken out of its campaign"), null=True, blank=True)
     # Full-text search over answers and attachments' text (English stemming), kept by the
     # services that change them; identity is searched separately (anonymised review).
     search_vector = SearchVectorField(null=True, editable=False)

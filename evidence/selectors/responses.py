@@ -22,6 +22,8 @@ from evidence.models import (
 from levelup.enums import OrganisationType
 from levelup.models import Place
 
+from .review import search_query
+
 # What a reference looks like: the call's letters, then digits ("PTF0042").
 REFERENCE = re.compile(r"^[A-Za-z]{1,10}\d+$")
 
@@ -68,7 +70,10 @@ def submissions_for_secretariat(
     elif term:
         # Part of a name or an organisation's name: the trigram index.
         submissions = submissions.filter(
-            Q(respondent_name__icontains=term) | Q(organisation_name__icontains=term)
+            Q(respondent_name__icontains=term)
+            | Q(organisation_name__icontains=term)
+            # What they wrote (answers, files' text): the same full-text search reviewers use.
+            | Q(search_vector=search_query(term))
         )
     return submissions
 

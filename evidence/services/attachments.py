@@ -18,6 +18,7 @@ from levelup.audit import audit_record
 from levelup.jobs import JobRun, job_enqueue
 from levelup.models import Job
 
+from .search import submission_search_refresh
 from .submissions import _locked_draft
 
 logger = logging.getLogger(__name__)
@@ -120,6 +121,7 @@ def attachment_remove(*, actor, attachment: Attachment) -> None:
         changes={"name": attachment.original_name},
     )
     attachment.delete()
+    submission_search_refresh(submission_ids=[attachment.submission_id])
     storage = attachment.file.storage
     transaction.on_commit(partial(storage.delete, name))
 
@@ -147,6 +149,7 @@ def attachment_extract_text(*, attachment_id: int) -> Attachment | None:
                 "error": str(exc)[:200]
             }
         attachment.save(update_fields=["extracted_text", "status", "flag_reason", "updated_at"])
+        submission_search_refresh(submission_ids=[attachment.submission_id])
         audit_record(
             actor=None,
             action="evidence.attachment.extract",

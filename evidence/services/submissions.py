@@ -21,6 +21,7 @@ from evidence.models import (
     ReferenceCounter,
     Submission,
 )
+from evidence.services.search import submission_search_refresh
 from levelup.audit import audit_record
 from levelup.enums import OrganisationType
 from levelup.models import User
@@ -205,6 +206,7 @@ def submission_answers_save(
         answer.text, answer.values = text, values
         answer.save()
     submission.save(update_fields=["updated_at"])
+    submission_search_refresh(submission_ids=[submission.pk])
     audit_record(actor=actor, action="evidence.submission.answers", target=submission)
     return submission
 
@@ -392,6 +394,7 @@ def submission_enter_on_behalf(
     submission.submitted_at = received_at or timezone.now()
     submission.full_clean()
     submission.save()
+    submission_search_refresh(submission_ids=[submission.pk])
     audit_record(
         actor=actor,
         action="evidence.submission.enter_on_behalf",

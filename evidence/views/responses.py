@@ -18,11 +18,13 @@ from evidence.forms import (
     OnBehalfDetailsForm,
     SubmissionFilterForm,
 )
+from evidence.forms.review import call_themes
 from evidence.models import Attachment, LateSubmissionLink, Question
 from evidence.selectors import (
     call_dashboard_counts,
     keyset_page,
     late_links_for_call,
+    search_snippets,
     submission_attachments,
     submission_for_secretariat,
     submission_list_key,
@@ -81,6 +83,12 @@ class SubmissionListView(NoStoreMixin, CallManageMixin, TemplateView):
             query=query.urlencode(),
             filtered=bool(query),
         )
+        term = self.filter_form.cleaned_data.get("q", "") if self.filter_form.is_bound else ""
+        snippets = search_snippets(submission_ids=[s.pk for s in page.items], term=term or "")
+        for submission in page.items:
+            submission.snippet = snippets.get(submission.pk)
+        # Bulk coding of the filtered list, once the call has a code frame.
+        context["themes"] = list(call_themes(self.call)) if context["submissions"] else []
         return context
 
 

@@ -1,5 +1,7 @@
 import pytest
 
+from .review_fixtures import review_setup  # noqa: F401 -- the review tests' shared call
+
 
 @pytest.fixture(autouse=True)
 def private_uploads(settings, tmp_path):

@@ -47,7 +47,8 @@ def test_secretariat_list_queries_constant(
     url = reverse("evidence:manage-submissions", kwargs={"slug": busy_call.slug})
     client.get(url)
 
-    with django_assert_num_queries(7):
+    # ... and the code frame's themes for bulk coding
+    with django_assert_num_queries(8):
         response = client.get(url, {"status": "submitted", "channel": "online"})
 
     assert len(response.context["submissions"]) == min(busy_call.submissions.count() // 2, 25)

@@ -92,8 +92,9 @@ def test_submission_list_queries_constant(
     client.force_login(secretariat)
     client.get(_url("evidence:manage-submissions", call))
 
-    # session, user, role grants, call, the page, the bounded count, places for the filter
-    with django_assert_num_queries(7):
+    # session, user, role grants, call, the page, the bounded count, places for the filter,
+    # the code frame's themes (for bulk coding)
+    with django_assert_num_queries(8):
         response = client.get(_url("evidence:manage-submissions", call), {"q": ""})
 
     assert len(response.context["submissions"]) == min(rows, 25)
@@ -631,8 +632,8 @@ def test_submission_list_search_and_filters_queries_constant(
     client.get(url, query)
 
     # session, user, role grants, call, the chosen place (form check), the page, the
-    # bounded count, places for the filter
-    with django_assert_num_queries(8):
+    # bounded count, places for the filter, the page's search snippets, the code frame's themes
+    with django_assert_num_queries(10):
         response = client.get(url, query)
 
     assert response.context["page"].count == rows
@@ -680,8 +681,9 @@ def test_submission_list_oldest_page_queries_constant(
     url = _url("evidence:manage-submissions", call)
     client.get(url, {"page": "oldest"})
 
-    # session, user, role grants, call, the page, the bounded count, places for the filter
-    with django_assert_num_queries(7):
+    # session, user, role grants, call, the page, the bounded count, places for the filter,
+    # the code frame's themes (for bulk coding)
+    with django_assert_num_queries(8):
         response = client.get(url, {"page": "oldest"})
 
     assert len(response.context["submissions"]) == min(rows, 25)

@@ -1,0 +1,427 @@
+"""Reads for reviewers: their calls, their queue, one response to review, search snippets.
+
+What a reviewer may see is decided here, once: the calls they were granted, within them the
+responses assigned to them (one `Review` row each), never a response from an organisation
+they declared a conflict with, and only while the call's review is open (its active phase,
+when the call has phases). Identity is hidden when the call runs anonymised review or the
+active phase says so; the views and templates read `ReviewRules.identity_hidden`.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower, Trim
+from django.http import Http404
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from evidence.enums import (
+    OthersScoresVisibility,
+    ReviewState,
+    SubmissionStatus,
+)
+from evidence.models import (
+    Answer,
+    Attachment,
+    CallForEvidence,
+    CampaignGroup,
+    Coding,
+    Criterion,
+    Excerpt,
+    Review,
+    ReviewerConflict,
+    ReviewPhase,
+    Score,
+    Submission,
+    ThemeSuggestion,
+)
+from evidence.search import ANSWERS_SQL, ATTACHMENTS_SQL
+from levelup.models import User
+
+SEARCH_CONFIG = "english"
+# Sentinels ts_headline puts around matches; the snippet is escaped, then they become <mark>.
+MARK_START, MARK_END = "\x02", "\x03"
+
+
+@dataclass(frozen=True)
+class ReviewRules:
+    """What reviewers of a call may do and see now, from its active phase."""
+
+    open: bool
+    phase: ReviewPhase | None
+    may_score: bool
+    may_code: bool
+    others_scores: str
+    identity_hidden: bool
+
+
+def review_rules(*, call: CallForEvidence) -> ReviewRules:
+    """The call's rules for reviewers, in one query.
+
+    A call without phases is open to its reviewers with the defaults (score, code, others'
+    scores after their own). A call with phases is open only while one of them is active.
+    """
+    phases = list(ReviewPhase.objects.filter(call=call).order_by("position", "pk"))
+    active = next((phase for phase in phases if phase.is_active), None)
+    if active is None:
+        return ReviewRules(
+            open=not phases,
+            phase=None,
+            may_score=not phases,
+            may_code=not phases,
+            others_scores=OthersScoresVisibility.AFTER_OWN,
+            identity_hidden=call.anonymised_review,
+        )
+    return ReviewRules(
+        open=True,
+        phase=active,
+        may_score=active.may_score,
+        may_code=active.may_code,
+        others_scores=active.others_scores,
+        identity_hidden=call.anonymised_review or not active.may_see_identity,
+    )
+
+
+def conflict_key(name: str) -> str:
+    """How a conflict's organisation name is compared: trimmed, case-insensitive."""
+    return name.strip().lower()
+
+
+def calls_reviewed_by(*, user: User) -> QuerySet[CallForEvidence]:
+    """The calls the person reviews, with how many responses they have and have done."""
+    if not user.is_authenticated or not user.reviewer_call_ids:
+        return CallForEvidence.objects.none()
+    return (
+        CallForEvidence.objects.filter(pk__in=user.reviewer_call_ids)
+        .select_related("body")
+        .annotate(
+            assigned_count=Count(
+                "reviews",
+                filter=Q(
+                    reviews__reviewer=user,
+                    reviews__submission__status=SubmissionStatus.SUBMITTED,
+                ),
+            ),
+            done_count=Count(
+                "reviews",
+                filter=Q(
+                    reviews__reviewer=user,
+                    reviews__state=ReviewState.REVIEWED,
+                    reviews__submission__status=SubmissionStatus.SUBMITTED,
+                ),
+            ),
+        )
+        .order_by("-closes_at", "title")
+    )
+
+
+def reviews_for_reviewer(
+    *, user: User, call: CallForEvidence, rules: ReviewRules | None = None
+) -> QuerySet[Review]:
+    """The person's reviews in the call that they may open now: assigned to them, of sent
+    (not withdrawn) responses, none from an organisation they declared a conflict with."""
+    if not user.is_authenticated or call.pk not in user.reviewer_call_ids:
+        return Review.objects.none()
+    rules = rules or review_rules(call=call)
+    if not rules.open:
+        return Review.objects.none()
+    conflicted = ReviewerConflict.objects.filter(
+        call=call,
+        reviewer=user,
+        name_key=Lower(Trim(OuterRef("submission__organisation_name"))),
+    )
+    return Review.objects.filter(
+        call=call, reviewer=user, submission__status=SubmissionStatus.SUBMITTED
+    ).exclude(Exists(conflicted))
+
+
+def submissions_for_reviewer(
+    *, user: User, call: CallForEvidence, rules: ReviewRules | None = None
+) -> QuerySet[Submission]:
+    """The responses the person may review in the call (assignment, conflicts, phase)."""
+    reviews = reviews_for_reviewer(user=user, call=call, rules=rules)
+    return Submission.objects.filter(pk__in=reviews.values("submission_id"))
+
+
+SORTS = {
+    "reference": ("submission__number", "pk"),
+    "-reference": ("-submission__number", "-pk"),
+    "state": ("state", "submission__number", "pk"),
+    "-total": (F("total").desc(nulls_last=True), "submission__number", "pk"),
+    "total": (F("total").asc(nulls_last=True), "submission__number", "pk"),
+    "due": (F("due_on").asc(nulls_last=True), "submission__number", "pk"),
+}
+
+
+@dataclass
+class QueueFilters:
+    q: str = ""
+    state: str = ""
+    responding_as: str = ""
+    organisation_type: str = ""
+    place: object = None
+    question: object = None
+    theme: object = None
+    score_min: object = None
+    score_max: object = None
+    flag: str = ""
+    campaign: object = None
+    sort: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def filter_submissions(queryset: QuerySet, filters: QueueFilters, *, prefix: str = "") -> QuerySet:
+    """Apply the response filters shared by the reviewer's queue and the secretariat's list.
+
+    `prefix` is how the queryset's model reaches the submission ("submission__" for reviews).
+    """
+    p = prefix
+    if filters.responding_as:
+        queryset = queryset.filter(**{f"{p}responding_as": filters.responding_as})
+    if filters.organisation_type:
+        queryset = queryset.filter(**{f"{p}organisation_type": filters.organisation_type})
+    if filters.place is not None:
+        queryset = queryset.filter(**{f"{p}place": filters.place})
+    if filters.campaign is not None:
+        queryset = queryset.filter(**{f"{p}campaign_group": filters.campaign})
+    submission_ref = OuterRef(f"{p}pk" if p else "pk")
+    if filters.question is not None:
+        queryset = queryset.filter(
+            Exists(
+                Answer.objects.filter(submission=submission_ref, question=filters.question).exclude(
+                    text="", values=[]
+                )
+            )
+        )
+    if filters.theme is not None:
+        queryset = queryset.filter(
+            Exists(
+                Coding.objects.filter(
+                    submission=submission_ref, theme=filters.theme, removed_at__isnull=True
+                )
+            )
+        )
+    term = (filters.q or "").strip()
+    if term:
+        queryset = queryset.filter(**{f"{p}search_vector": search_query(term)})
+    return queryset
+
+
+def search_query(term: str) -> SearchQuery:
+    """What a person types, the way web search engines read it: "phrases", -exclude, or."""
+    return SearchQuery(term, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def review_queue(
+    *, user: User, call: CallForEvidence, rules: ReviewRules, filters: QueueFilters
+) -> QuerySet[Review]:
+    """The person's queue in the call, filtered, searched and sorted; a fixed number of
+    queries per page (the page's rows and, for search, their snippets)."""
+    reviews = reviews_for_reviewer(user=user, call=call, rules=rules).select_related(
+        "submission__place", "submission__campaign_group"
+    )
+    if filters.state:
+        reviews = reviews.filter(state=filters.state)
+    if filters.flag:
+        reviews = reviews.filter(flags__contains=[filters.flag])
+    if filters.score_min is not None:
+        reviews = reviews.filter(total__gte=filters.score_min)
+    if filters.score_max is not None:
+        reviews = reviews.filter(total__lte=filters.score_max)
+    reviews = filter_submissions(reviews, filters, prefix="submission__")
+    term = (filters.q or "").strip()
+    sort = filters.sort if filters.sort in SORTS else ""
+    if term and sort in ("", "relevance"):
+        return reviews.annotate(
+            rank=SearchRank(F("submission__search_vector"), search_query(term))
+        ).order_by("-rank", "submission__number", "pk")
+    return reviews.order_by(*SORTS[sort or "reference"])
+
+
+def queue_neighbours(
+    reviews: QuerySet[Review], *, submission_id: int
+) -> tuple[Submission | None, Submission | None, int, int]:
+    """The responses before and after this one in the (filtered, sorted) queue, its place
+    in it and the queue's length: one query of ids, one of the two neighbours."""
+    ids = list(reviews.values_list("submission_id", flat=True))
+    try:
+        index = ids.index(submission_id)
+    except ValueError:
+        return None, None, 0, len(ids)
+    wanted = [
+        ids[index - 1] if index > 0 else None,
+        ids[index + 1] if index + 1 < len(ids) else None,
+    ]
+    found = (
+        {
+            s.pk: s
+            for s in Submission.objects.filter(pk__in=[pk for pk in wanted if pk]).only(
+                "pk", "public_id", "reference"
+            )
+        }
+        if any(wanted)
+        else {}
+    )
+    return found.get(wanted[0]), found.get(wanted[1]), index + 1, len(ids)
+
+
+def search_snippets(*, submission_ids: list[int], term: str) -> dict[int, SafeString]:
+    """Highlighted passages of these responses for the search `term`, in one query.
+
+    PostgreSQL marks the matches with sentinel characters; the passage is then escaped
+    here and only our own `<mark>` tags are put back, so nothing a respondent wrote is
+    ever trusted as HTML.
+    """
+    term = (term or "").strip()
+    if not term or not submission_ids:
+        return {}
+    document = (
+        f"coalesce(({ANSWERS_SQL.format(id='s.id')}), '') || E'\\n' || "
+        f"coalesce(({ATTACHMENTS_SQL.format(id='s.id')}), '')"
+    )
+    options = (
+        f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=35, MinWords=15, '
+        'MaxFragments=2, FragmentDelimiter=" … "'
+    )
+    # Constant SQL; the search words and ids are parameters.
+    sql = f"""
+        SELECT s.id, ts_headline(
+            %s::regconfig, translate({document}, %s, '  '),
+            websearch_to_tsquery(%s::regconfig, %s), %s)
+        FROM evidence_submission AS s WHERE s.id = ANY(%s)
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                SEARCH_CONFIG,
+                MARK_START + MARK_END,
+                SEARCH_CONFIG,
+                term,
+                options,
+                list(submission_ids),
+            ],
+        )
+        rows = cursor.fetchall()
+    return {pk: highlight(text or "") for pk, text in rows}
+
+
+def highlight(marked: str) -> SafeString:
+    """Escape a passage, then turn the sentinel characters into `<mark>` tags."""
+    safe = escape(marked).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    return mark_safe(safe)  # noqa: S308 - escaped above; only our own tags added
+
+
+def review_for_reviewer(
+    *, user: User, call: CallForEvidence, public_id, rules: ReviewRules
+) -> Review:
+    """The person's review of one response, or 404 when they may not open it."""
+    review = (
+        reviews_for_reviewer(user=user, call=call, rules=rules)
+        .select_related("submission__place", "submission__campaign_group")
+        .filter(submission__public_id=public_id)
+        .first()
+    )
+    if review is None:
+        raise Http404
+    review.call = call
+    review.submission.call = call
+    return review
+
+
+@dataclass
+class ReviewPage:
+    answers: list
+    attachments: list
+    criteria: list
+    scores: dict
+    coded_theme_ids: set
+    codings: list
+    excerpts: list
+    others: list
+    suggestions: list
+
+
+def review_page(*, review: Review, rules: ReviewRules) -> ReviewPage:
+    """Everything the response page shows next to the review form; a fixed number of queries."""
+    submission = review.submission
+    answers = [
+        answer
+        for answer in Answer.objects.filter(submission=submission)
+        .select_related("question__section")
+        .order_by("question__section__position", "question__position", "question_id")
+        if not answer.is_empty
+    ]
+    attachments = list(
+        Attachment.objects.filter(submission=submission).defer("file").order_by("created_at", "pk")
+    )
+    criteria = list(Criterion.objects.filter(call=review.call, removed_at__isnull=True))
+    scores = {s.criterion_id: s.value for s in Score.objects.filter(review=review)}
+    codings = list(
+        Coding.objects.filter(submission=submission)
+        .select_related("theme", "coded_by", "removed_by")
+        .order_by("-created_at", "-pk")
+    )
+    coded = {c.theme_id for c in codings if c.removed_at is None}
+    excerpts = list(
+        Excerpt.objects.filter(submission=submission).select_related("theme").order_by("number")
+    )
+    for excerpt in excerpts:
+        excerpt.submission = submission
+    others = []
+    show_others = rules.others_scores == OthersScoresVisibility.ALWAYS or (
+        rules.others_scores == OthersScoresVisibility.AFTER_OWN
+        and review.state == ReviewState.REVIEWED
+    )
+    if show_others:
+        others = list(
+            Review.objects.filter(submission=submission)
+            .exclude(pk=review.pk)
+            .select_related("reviewer")
+            .prefetch_related("scores")
+            .order_by("pk")
+        )
+    suggestions = list(
+        ThemeSuggestion.objects.filter(submission=submission)
+        .select_related("theme", "decided_by")
+        .order_by("-score", "pk")
+    )
+    return ReviewPage(
+        answers=answers,
+        attachments=attachments,
+        criteria=criteria,
+        scores=scores,
+        coded_theme_ids=coded,
+        codings=codings,
+        excerpts=excerpts,
+        others=others,
+        suggestions=suggestions,
+    )
+
+
+def campaign_groups_for_call(*, call: CallForEvidence) -> list[CampaignGroup]:
+    """The call's campaign groups, biggest first, with their representative (one query)."""
+    return list(
+        CampaignGroup.objects.filter(call=call)
+        .select_related("representative")
+        .order_by("-size", "pk")[:500]
+    )
+
+
+def campaign_job_latest(*, call: CallForEvidence):
+    """The latest campaign-grouping job of the call, if any."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from levelup.models import Job
+
+    return (
+        Job.objects.filter(
+            kind="evidence.campaigns_group",
+            content_type=ContentType.objects.get_for_model(CallForEvidence),
+            object_id=call.pk,
+        )
+        .order_by("-pk")
+        .first()
+    )
