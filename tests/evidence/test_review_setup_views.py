@@ -107,7 +107,7 @@ def test_review_writes_refused_to_other_body_and_reviewer(
 
 
 def test_reviewers_invite_and_add_existing_user(client, call, secretariat):
-    person = UserFactory(email="known@example.org", name="Known Person")
+    UserFactory(email="known@example.org", name="Known Person")
     client.force_login(secretariat)
     url = _url("manage-reviewers", call)
 
@@ -296,9 +296,8 @@ def test_auto_assign_preview_then_confirm(client, call, secretariat):
     confirmed = client.post(url, {"per_response": 2, "scope": "filtered"})
 
     workloads = preview.context["workloads"]
-    assert [(w[0], w[3]) for w in workloads] == [
-        (p, n) for p, n in zip(people, [4, 3, 3])
-    ] or sorted(w[3] for w in workloads) == [3, 3, 4]
+    assert sorted(w[0].pk for w in workloads) == sorted(p.pk for p in people)
+    assert sorted(w[3] for w in workloads) == [3, 3, 4]
     assert "Workloads will differ by at most 1 review." in preview.content.decode()
     assert confirmed["Location"] == _url("manage-review-progress", call)
     assert Review.objects.count() == 10
