@@ -396,3 +396,18 @@ def test_review_lists_queries_constant(
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+# ------------------------------------------------------------------------------ header links
+
+
+def test_header_shows_calls_you_run_to_secretariat_only(client, call, secretariat, respondent):
+    client.force_login(secretariat)
+    as_secretariat = client.get(reverse("account")).content.decode()
+    client.force_login(respondent)
+    as_respondent = client.get(reverse("account")).content.decode()
+
+    run_link = f'href="{reverse("evidence:manage-call-list")}"'
+    assert run_link in as_secretariat
+    assert run_link not in as_respondent
+    assert "My reviews" not in as_respondent
