@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -855,6 +855,37 @@ def _conflict_pairs(*, call: CallForEvidence, response_ids: list[int]):
     return [(pk, r) for pk, key in found if pk in wanted for r in reviewers_by_key[key]]
 
 
+def _reviews_copy(*, call: CallForEvidence, pairs, actor: User | None, due_on) -> None:
+    """Write new reviews with COPY: 300,000 rows in seconds, where INSERTs take minutes."""
+    if not pairs:
+        return
+    now = timezone.now()
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    columns = (
+        "call_id, submission_id, reviewer_id, state, assigned_by_id, due_on, notes, flags, "
+        "version, created_at, updated_at"
+    )
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg's own cursor, for COPY
+        with raw.copy(f"COPY evidence_review ({columns}) FROM STDIN") as copy:
+            for submission_id, reviewer_id in pairs:
+                copy.write_row(
+                    (
+                        call.pk,
+                        submission_id,
+                        reviewer_id,
+                        ReviewState.ASSIGNED.value,
+                        actor_id,
+                        due_on,
+                        "",
+                        "{}",
+                        1,
+                        now,
+                        now,
+                    )
+                )
+
+
 @transaction.atomic
 def reviews_assign_automatic(
     *, actor: User, call: CallForEvidence, submission_ids: list[int] | None, per_response: int
@@ -872,21 +903,9 @@ def reviews_assign_automatic(
     plan = assignment_plan(call=call, submission_ids=submission_ids, per_response=per_response)
     phase = active_phase(call=call)
     due_on = phase.due_on if phase else None
-    Review.objects.bulk_create(
-        (
-            Review(
-                call=call,
-                submission_id=submission_id,
-                reviewer_id=reviewer_id,
-                assigned_by=actor,
-                due_on=due_on,
-            )
-            for submission_id, reviewer_id in plan.pairs
-        ),
-        batch_size=5000,
-    )
+    _reviews_copy(call=call, pairs=plan.pairs, actor=actor, due_on=due_on)
     Submission.objects.filter(call=call, review_state=SubmissionReviewState.NEW).filter(
-        Q(pk__in=Review.objects.filter(call=call).values("submission_id"))
+        Exists(Review.objects.filter(submission_id=OuterRef("pk")))
     ).update(review_state=SubmissionReviewState.IN_REVIEW)
     audit_record(
         actor=actor,

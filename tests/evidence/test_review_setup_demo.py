@@ -5,10 +5,17 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
-from evidence.models import Criterion, Review, ReviewerConflict, ReviewPhase, Score, Theme
+from evidence.models import (
+    CallForEvidence,
+    Criterion,
+    Review,
+    ReviewerConflict,
+    ReviewPhase,
+    Score,
+    Theme,
+)
 from evidence.selectors.review import submissions_for_reviewer
 from evidence.selectors.review_setup import disagreement_rows, reviewers_for_call
-from evidence.models import CallForEvidence
 from levelup.demo import demo_user
 
 pytestmark = pytest.mark.django_db
