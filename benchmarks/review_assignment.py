@@ -107,12 +107,33 @@ def fill(*, responses: int, reviewers: int, organisations: int):
     return call, users
 
 
+def reuse():
+    """Last run's call with its reviews removed and every response new again."""
+    from django.db import connection
+
+    from evidence.models import CallForEvidence
+    from evidence.selectors.review_setup import reviewers_for_call
+
+    call = CallForEvidence.objects.get(slug="bench-assignment")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM evidence_review WHERE call_id = %s", [call.pk])
+        cursor.execute(
+            "UPDATE evidence_submission SET review_state = 'new' WHERE call_id = %s", [call.pk]
+        )
+        cursor.execute("VACUUM ANALYZE evidence_review")
+        cursor.execute("VACUUM ANALYZE evidence_submission")
+    return call, list(reviewers_for_call(call=call))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--responses", type=int, default=100_000)
     parser.add_argument("--reviewers", type=int, default=40)
     parser.add_argument("--per-response", type=int, default=3)
     parser.add_argument("--organisations", type=int, default=2_000)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the responses from last time; clear reviews"
+    )
     args = parser.parse_args()
 
     ensure_database()
@@ -129,11 +150,16 @@ def main() -> None:
     from evidence.services import review_setup
 
     started = time.perf_counter()
-    call, users = fill(
-        responses=args.responses, reviewers=args.reviewers, organisations=args.organisations
-    )
+    if args.reuse:
+        call, users = reuse()
+    else:
+        call, users = fill(
+            responses=args.responses, reviewers=args.reviewers, organisations=args.organisations
+        )
     filled = time.perf_counter() - started
-    print(f"Filled {args.responses:,} responses and {args.reviewers} reviewers in {filled:.1f} s")
+    print(
+        f"Prepared {call.submissions.count():,} responses, {len(users)} reviewers: {filled:.1f} s"
+    )
 
     started = time.perf_counter()
     plan = review_setup.assignment_plan(
