@@ -75,6 +75,7 @@ def is_assigned_reviewer(user, submission) -> bool:
 can_review_submission = is_assigned_reviewer
 
 rules.add_perm("evidence.create_call", can_create_call)
+rules.add_perm("evidence.declare_conflicts", is_call_reviewer)
 rules.add_perm("evidence.manage_call", can_manage_call)
 
 __all__ = ["always_allow", "can_manage_call", "can_view_call"]

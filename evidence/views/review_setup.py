@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -21,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
-from rules.contrib.views import PermissionRequiredMixin
 
 from evidence.enums import SubmissionReviewState
 from evidence.forms import SubmissionFilterForm
@@ -77,35 +75,26 @@ from evidence.selectors.review_setup import (
 )
 from evidence.services import review_setup as svc
 from levelup.models import User
-from levelup.views import form_error_from, service_with_message
+from levelup.views import PrivatePageMixin, form_error_from, service_with_message
 
 from .calls import PAGE_SIZE
 
 # ------------------------------------------------------------------------------------- access
 
 
-class ReviewManageMixin(PermissionRequiredMixin):
+class ReviewManageMixin(PrivatePageMixin):
     """A secretariat review page of one call: 404 unless the person can see its review."""
 
     permission_required = "evidence.manage_call"
-    raise_exception = True
+    object_name = "call"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        self.call = get_object_or_404(calls_for_user(user=request.user), slug=kwargs["slug"])
-        reviewer = self.call.pk in request.user.reviewer_call_ids
-        if not (reviewer or can_manage_call.test(request.user, self.call)):
+    def object_from_selector(self):
+        user = self.request.user
+        call = get_object_or_404(calls_for_user(user=user), slug=self.kwargs["slug"])
+        # The call's reviewers see the call (a 403 here); anyone else sees nothing of review.
+        if not (call.pk in user.reviewer_call_ids or can_manage_call.test(user, call)):
             raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_permission_object(self):
-        return self.call
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["call"] = self.call
-        return context
+        return call
 
     def reviewers(self):
         return reviewers_for_call(call=self.call)
@@ -318,22 +307,22 @@ class ReviewerInvitationAcceptView(View):
         return redirect("evidence:review-conflicts", slug=self.invitation.call.slug)
 
 
-class MyConflictsView(TemplateView):
+class MyConflictsView(PrivatePageMixin, TemplateView):
     """A reviewer declares the organisations they are connected to (reviewers of the call only)."""
 
     template_name = "evidence/review/setup/my_conflicts.html"
+    permission_required = "evidence.declare_conflicts"
+    object_name = "call"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        self.call = get_object_or_404(calls_for_user(user=request.user), slug=kwargs["slug"])
-        if self.call.pk not in request.user.reviewer_call_ids:
+    def object_from_selector(self):
+        user = self.request.user
+        call = get_object_or_404(calls_for_user(user=user), slug=self.kwargs["slug"])
+        if call.pk not in user.reviewer_call_ids:
             raise Http404
-        return super().dispatch(request, *args, **kwargs)
+        return call
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["call"] = self.call
         context["conflicts"] = conflicts_of_reviewer(call=self.call, user=self.request.user)
         context.setdefault("form", ConflictForm())
         return context
