@@ -411,3 +411,11 @@ def test_header_shows_calls_you_run_to_secretariat_only(client, call, secretaria
     assert run_link in as_secretariat
     assert run_link not in as_respondent
     assert "My reviews" not in as_respondent
+
+
+def test_account_page_links_a_reviewer_to_their_conflicts(client, call, reviewer):
+    client.force_login(reviewer)
+
+    page = client.get(reverse("account")).content.decode()
+
+    assert f'href="{_url("review-conflicts", call)}"' in page
