@@ -428,3 +428,46 @@ def test_reviews_assign_automatic_refuses_silly_numbers(call, secretariat):
         )
 
     assert ReviewState.ASSIGNED == "assigned"
+
+
+# ------------------------------------------------------------------------------- audit trail
+
+
+def test_every_review_setup_write_leaves_an_audit_entry(call, secretariat):
+    person = _reviewer(call)
+    criterion = rs.criterion_create(
+        actor=secretariat, call=call, name="Relevance", levels=five_levels()
+    )
+    rs.criterion_create(actor=secretariat, call=call, name="Originality", levels=five_levels())
+    rs.criterion_update(actor=secretariat, criterion=criterion, name="Fit")
+    rs.criterion_move(actor=secretariat, criterion=criterion, direction="down")
+    theme = rs.theme_create(actor=secretariat, call=call, name="Skills")
+    rs.theme_update(actor=secretariat, theme=theme, name="Jobs", description="", parent=None)
+    rs.theme_move(actor=secretariat, theme=theme, direction="up")
+    phase = rs.phase_create(actor=secretariat, call=call, name="Sift")
+    rs.phase_update(actor=secretariat, phase=phase, name="First sift")
+    rs.phase_activate(actor=secretariat, phase=phase)
+    rs.phase_deactivate(actor=secretariat, phase=phase)
+    conflict = rs.conflict_declare(
+        actor=secretariat, call=call, reviewer=person, organisation_name="Acme"
+    )
+    rs.conflict_remove(actor=secretariat, conflict=conflict)
+    rs.reviewer_add(actor=secretariat, call=call, user=UserFactory())
+
+    assert _actions() == [
+        "evidence.criterion.create",
+        "evidence.criterion.create",
+        "evidence.criterion.update",
+        "evidence.criterion.move",
+        "evidence.theme.create",
+        "evidence.theme.update",
+        "evidence.theme.move",
+        "evidence.phase.create",
+        "evidence.phase.update",
+        "evidence.phase.activate",
+        "evidence.phase.deactivate",
+        "evidence.conflict.declare",
+        "evidence.conflict.remove",
+        "levelup.role.grant",
+    ]
+    assert set(AuditEntry.objects.values_list("actor", flat=True)) == {secretariat.pk}
