@@ -8,6 +8,7 @@ skills in coastal towns, so that the respondent journey can be tried.
 import random
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -532,6 +533,9 @@ def load_evidence() -> None:
     _questions(open_call, OPEN_SECTIONS)
     _imports(open_call)
     ensure_grant(user=demo_user("reviewer"), role=Role.REVIEWER, target=closed)
+    # The secretariat's set-up (rubric, code frame, phases, assignments) comes first; the
+    # reviewers' work (codings, excerpts, scores, a campaign, suggestions) builds on it.
+    _demo_review_setup(closed)
     _demo_review_work()
     # The dashboards' counts now, rather than at beat's next minute.
     dashboard_counts_refresh()
@@ -598,6 +602,8 @@ def _imports(call: CallForEvidence) -> None:
                     heartbeat_at=now,
                 )
             job_run(job_id=background.pk, body=lambda run: import_run_job(run=run))
+
+
 # ---------------------------------------------------------------------------------------------
 # Review, the reviewer's side: search, a campaign, codings, excerpts, scores, suggestions.
 
@@ -780,11 +786,11 @@ def _demo_review_work() -> None:
     if "Business rates" in themes:
         submission_code(actor=reviewer, submission=representative, add=[themes["Business rates"]])
     quotes = [
-        ("apprentice", "Apprenticeships"),
-        ("supplier", "Public procurement"),
-        ("high street", "High streets"),
-        ("plan", "A shared plan"),
-        ("school", "Schools and colleges"),
+        ("apprentice", "Apprenticeships and placements"),
+        ("supplier", "Buying from local firms"),
+        ("high street", "High streets and town centres"),
+        ("plan", "Shared boards and decisions"),
+        ("school", "Employers in schools and colleges"),
     ]
     reviews = {
         r.submission_id: r
@@ -837,3 +843,279 @@ def _demo_review_work() -> None:
     )
     for index, suggestion in enumerate(pending):
         suggestion_decide(actor=reviewer, suggestion=suggestion, accept=index % 3 != 2)
+
+
+# ------------------------------------------------------------------------ review set-up (demo)
+
+DEMO_RUBRIC = [
+    (
+        "Relevance",
+        "How directly the response speaks to the role of business in regenerating places.",
+        1,
+        [
+            ("Not relevant", "Does not address the questions the call asked."),
+            ("Slightly relevant", "Touches on place or business only in passing."),
+            ("Relevant", "Answers some of the questions with a local angle."),
+            ("Highly relevant", "Speaks to most questions from direct experience of a place."),
+            ("Central", "Goes to the heart of how business and place work together."),
+        ],
+    ),
+    (
+        "Strength of evidence",
+        "How well the points are backed: figures, named projects, evaluations.",
+        1.5,
+        [
+            ("Assertion only", "Opinions without examples."),
+            ("Anecdote", "One or two stories, no figures."),
+            ("Some examples", "Named projects or places, few figures."),
+            ("Well evidenced", "Figures and named projects that can be checked."),
+            ("Strong", "Evaluated outcomes or data over several years."),
+        ],
+    ),
+    (
+        "Originality",
+        "Whether the response tells the taskforce something it has not heard.",
+        1,
+        [
+            ("Familiar", "Restates views widely held."),
+            ("Mostly familiar", "A known view with a local detail."),
+            ("Some new angle", "A new example or a twist on a known idea."),
+            ("Fresh", "An approach few others described."),
+            ("New insight", "Changes how the taskforce sees the question."),
+        ],
+    ),
+]
+
+DEMO_CODE_FRAME = [
+    (
+        "Skills and young people",
+        "Firms, schools and colleges building the skills a place needs.",
+        [
+            ("Apprenticeships and placements", "Places offered by local employers."),
+            ("Employers in schools and colleges", "Talks, mentoring, shaping courses."),
+            ("Retraining adults", "Second chances for people changing work."),
+        ],
+    ),
+    (
+        "High streets and town centres",
+        "The health of the centre: shops, footfall, use of empty buildings.",
+        [
+            (
+                "Empty shops and meanwhile use",
+                "Vacant units lent for pop-ups, studios or services.",
+            ),
+            ("Evening and visitor economy", "Hospitality, events and what brings people in."),
+            ("Business rates", "The cost of rates for small traders and what should change."),
+        ],
+    ),
+    (
+        "Transport and connectivity",
+        "Getting people to work and goods to market; broadband.",
+        [
+            ("Buses and local journeys", "Routes, timetables and fares for workers."),
+            ("Digital connectivity", "Broadband and mobile coverage for firms."),
+        ],
+    ),
+    (
+        "Local procurement",
+        "Spending by councils and large firms that stays in the place.",
+        [
+            ("Buying from local firms", "Opening contracts to small local suppliers."),
+            (
+                "Social value in contracts",
+                "Jobs, training and community benefits asked of bidders.",
+            ),
+        ],
+    ),
+    (
+        "Anchor institutions",
+        "Hospitals, universities, colleges and large employers rooted in the place.",
+        [
+            ("Universities and colleges", "Research, graduates and estates used for the town."),
+            ("Large employers as anchors", "Big firms committing to the place for the long term."),
+        ],
+    ),
+    (
+        "Trust between council and business",
+        "How well the council and firms work together, and what gets in the way.",
+        [
+            ("One front door", "A single contact at the council for businesses."),
+            ("Speed of planning and licensing", "Decisions that keep pace with investment."),
+            ("Shared boards and decisions", "Business sitting with the council on real decisions."),
+        ],
+    ),
+    (
+        "Funding and investment",
+        "How regeneration is paid for, and for how long.",
+        [
+            ("Competitive bidding pots", "The cost and uncertainty of bidding for funds."),
+            ("Long-term settlements", "Funding that lasts beyond one spending round."),
+            ("Private and patient capital", "Investors willing to wait for returns."),
+        ],
+    ),
+    (
+        "Data and evidence",
+        "Knowing what is happening in a place and whether it works.",
+        [
+            ("Sharing local data", "Councils, firms and charities pooling what they know."),
+            ("Measuring outcomes", "Tracking jobs, pay and footfall over years."),
+        ],
+    ),
+]
+
+DEMO_EXTRA_REVIEWERS = [
+    ("reviewer.hannah", "Hannah Okafor"),
+    ("reviewer.gareth", "Gareth Pryce"),
+]
+
+
+def _demo_reviewers() -> list:
+    from django.conf import settings
+
+    from levelup.demo import DEMO_DOMAIN
+    from levelup.models import User
+    from levelup.services import user_create
+
+    people = [demo_user("reviewer")]
+    for key, name in DEMO_EXTRA_REVIEWERS:
+        email = f"{key}@{DEMO_DOMAIN}"
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = user_create(actor=None, email=email, name=name, password=settings.DEMO_PASSWORD)
+        people.append(user)
+    return people
+
+
+def _demo_review_setup(call: CallForEvidence) -> None:
+    """The closed call under review: a rubric, a two-level code frame, two phases (the full
+    review active), three reviewers auto-assigned so each response has two or three reviews,
+    scores that sometimes disagree, and one declared conflict of interest.
+
+    Idempotent: every step looks for what an earlier run made. Other demo steps build on it.
+    """
+    from decimal import Decimal
+
+    from evidence.models import Criterion, Review, ReviewerConflict, ReviewPhase, Theme
+    from evidence.services import review_setup as rs
+
+    actor = demo_user("secretariat")
+    for name, description, weight, points in DEMO_RUBRIC:
+        if not Criterion.objects.filter(call=call, name=name).exists():
+            rs.criterion_create(
+                actor=actor,
+                call=call,
+                name=name,
+                description=description,
+                weight=Decimal(str(weight)),
+                levels=[{"label": label, "description": text} for label, text in points],
+            )
+    for name, description, children in DEMO_CODE_FRAME:
+        parent = Theme.objects.filter(call=call, parent=None, name=name).first()
+        if parent is None:
+            parent = rs.theme_create(actor=actor, call=call, name=name, description=description)
+        for child, text in children:
+            if not Theme.objects.filter(call=call, parent=parent, name=child).exists():
+                rs.theme_create(actor=actor, call=call, name=child, description=text, parent=parent)
+    closes = timezone.localdate(call.closes_at)
+    if not ReviewPhase.objects.filter(call=call, name="First sift").exists():
+        rs.phase_create(
+            actor=actor,
+            call=call,
+            name="First sift",
+            may_score=False,
+            may_code=True,
+            others_scores="never",
+            may_see_identity=True,
+            due_on=closes + timedelta(days=14),
+        )
+    full = ReviewPhase.objects.filter(call=call, name="Full review").first()
+    if full is None:
+        full = rs.phase_create(
+            actor=actor,
+            call=call,
+            name="Full review",
+            may_score=True,
+            may_code=True,
+            others_scores="after_own",
+            may_see_identity=True,
+            due_on=closes + timedelta(days=42),
+        )
+    if not ReviewPhase.objects.filter(call=call, is_active=True).exists():
+        rs.phase_activate(actor=actor, phase=full)
+
+    reviewers = _demo_reviewers()
+    for reviewer in reviewers:
+        ensure_grant(user=reviewer, role=Role.REVIEWER, target=call)
+    # Gareth sits on the board of the chamber of commerce: he declared it.
+    gareth = reviewers[2]
+    if not ReviewerConflict.objects.filter(call=call, reviewer=gareth).exists():
+        rs.conflict_declare(
+            actor=gareth,
+            call=call,
+            reviewer=gareth,
+            organisation_name="Blackpool Chamber of Commerce",
+        )
+    if not Review.objects.filter(call=call).exists():
+        rs.reviews_assign_automatic(actor=actor, call=call, submission_ids=None, per_response=2)
+        # A third reading for every fourth response, where no conflict stands in the way.
+        responses = list(
+            Submission.objects.filter(call=call, reviews__isnull=False)
+            .distinct()
+            .order_by("number")
+        )
+        for submission in responses[::4]:
+            have = set(submission.reviews.values_list("reviewer_id", flat=True))
+            for reviewer in reviewers:
+                if reviewer.pk not in have:
+                    try:
+                        rs.review_assign(
+                            actor=actor, call=call, submission=submission, reviewer=reviewer
+                        )
+                    except ValidationError:
+                        continue
+                    break
+    _demo_scores(call)
+
+
+def _demo_scores(call: CallForEvidence) -> None:
+    """Most reviews are in, with scores near each response's quality; some split sharply."""
+    from evidence.enums import ReviewState, SubmissionReviewState
+    from evidence.models import Criterion, Review, Score
+    from evidence.services.review_setup import review_totals_recompute
+
+    criteria = list(Criterion.objects.filter(call=call, removed_at__isnull=True))
+    reviews = list(
+        Review.objects.filter(call=call, scores__isnull=True)
+        .select_related("submission")
+        .order_by("submission__number", "reviewer_id")
+    )
+    if not reviews or not criteria:
+        return
+    rng = random.Random(2022)  # noqa: S311 -- repeatable demo scores, not security
+    now = timezone.now()
+    scores, finished = [], []
+    for review in reviews:
+        number = review.submission.number or 0
+        if number % 9 == 0:
+            continue  # not started yet
+        quality = 2 + (number * 7) % 3  # 2, 3 or 4, fixed per response
+        split = number % 6 == 1  # reviewers read these ones very differently
+        for criterion in criteria:
+            value = quality + rng.choice([-1, 0, 0, 0, 1])
+            if split:
+                value = 5 if review.reviewer_id % 2 else 1
+            scores.append(Score(review=review, criterion=criterion, value=max(1, min(5, value))))
+        review.confidence = rng.choice([2, 3, 3, 4])
+        if number % 7 == 3:
+            review.state = ReviewState.IN_PROGRESS
+        else:
+            review.state = ReviewState.REVIEWED
+            review.reviewed_at = now - timedelta(days=rng.randint(1, 20))
+        finished.append(review)
+    Score.objects.bulk_create(scores)
+    Review.objects.bulk_update(finished, ["confidence", "state", "reviewed_at"])
+    review_totals_recompute(call=call)
+    reviewed = Review.objects.filter(call=call).exclude(state=ReviewState.REVIEWED)
+    Submission.objects.filter(call=call, reviews__isnull=False).exclude(
+        pk__in=reviewed.values("submission_id")
+    ).update(review_state=SubmissionReviewState.REVIEWED)

@@ -64,7 +64,23 @@ def is_submission_reviewer(user, submission) -> bool:
 can_view_submission = is_submission_owner | is_submission_secretariat | is_submission_reviewer
 can_manage_submission = is_submission_secretariat
 
+
+@rules.predicate
+def is_assigned_reviewer(user, submission) -> bool:
+    """The reviewer may open this response: assigned, no conflict, a phase active."""
+    if submission is None or not (user and user.is_authenticated):
+        return False
+    if submission.call_id not in user.reviewer_call_ids:
+        return False
+    from evidence.selectors.review import reviewer_may_open
+
+    return reviewer_may_open(user=user, submission=submission)
+
+
+can_review_submission = is_assigned_reviewer
+
 rules.add_perm("evidence.create_call", can_create_call)
+rules.add_perm("evidence.declare_conflicts", is_call_reviewer)
 rules.add_perm("evidence.manage_call", can_manage_call)
 rules.add_perm("evidence.review_any", reviews_any_call)
 rules.add_perm("evidence.review_call", is_call_reviewer)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calls, imports, public, responding, responses, review
+from .views import calls, imports, public, responding, responses, review, review_setup
 
 app_name = "evidence"
 
@@ -173,6 +173,87 @@ urlpatterns += [
         name="manage-import-retry",
     ),
 ]
+
+# The secretariat sets up and watches review; a reviewer's invitation and own conflicts.
+_rv = review_setup
+_review = "manage/calls/<slug:slug>/review/"
+urlpatterns += [
+    path(_review, _rv.ReviewOverviewView.as_view(), name="manage-review"),
+    path(f"{_review}reviewers/", _rv.ReviewersView.as_view(), name="manage-reviewers"),
+    path(
+        f"{_review}reviewers/<int:user_id>/remove/",
+        _rv.ReviewerRemoveView.as_view(),
+        name="manage-reviewer-remove",
+    ),
+    path(
+        f"{_review}invitations/<int:pk>/withdraw/",
+        _rv.InvitationWithdrawView.as_view(),
+        name="manage-reviewer-invitation-withdraw",
+    ),
+    path(
+        f"{_review}conflicts/<int:pk>/remove/",
+        _rv.ConflictRemoveView.as_view(),
+        name="manage-conflict-remove",
+    ),
+    path(f"{_review}rubric/", _rv.RubricView.as_view(), name="manage-rubric"),
+    path(
+        f"{_review}rubric/new/", _rv.CriterionCreateView.as_view(), name="manage-criterion-create"
+    ),
+    path(
+        f"{_review}rubric/<int:pk>/edit/",
+        _rv.CriterionUpdateView.as_view(),
+        name="manage-criterion-edit",
+    ),
+    path(
+        f"{_review}rubric/<int:pk>/remove/",
+        _rv.CriterionRemoveView.as_view(),
+        name="manage-criterion-remove",
+    ),
+    path(
+        f"{_review}rubric/<int:pk>/move/",
+        _rv.CriterionMoveView.as_view(),
+        name="manage-criterion-move",
+    ),
+    path(f"{_review}themes/", _rv.ThemesView.as_view(), name="manage-themes"),
+    path(f"{_review}themes/import/", _rv.ThemeImportView.as_view(), name="manage-theme-import"),
+    path(
+        f"{_review}themes/<int:pk>/edit/", _rv.ThemeUpdateView.as_view(), name="manage-theme-edit"
+    ),
+    path(
+        f"{_review}themes/<int:pk>/merge/", _rv.ThemeMergeView.as_view(), name="manage-theme-merge"
+    ),
+    path(f"{_review}themes/<int:pk>/move/", _rv.ThemeMoveView.as_view(), name="manage-theme-move"),
+    path(f"{_review}phases/", _rv.PhasesView.as_view(), name="manage-phases"),
+    path(
+        f"{_review}phases/<int:pk>/edit/", _rv.PhaseUpdateView.as_view(), name="manage-phase-edit"
+    ),
+    path(
+        f"{_review}phases/<int:pk>/activate/",
+        _rv.PhaseActivateView.as_view(),
+        name="manage-phase-activate",
+    ),
+    path(f"{_review}assignment/", _rv.AssignmentListView.as_view(), name="manage-assignment"),
+    path(f"{_review}assignment/bulk/", _rv.BulkAssignView.as_view(), name="manage-assign-bulk"),
+    path(
+        f"{_review}assignment/automatic/",
+        _rv.AutoAssignView.as_view(),
+        name="manage-assign-auto",
+    ),
+    path(
+        f"{_review}responses/<uuid:public_id>/",
+        _rv.SubmissionReviewersView.as_view(),
+        name="manage-submission-reviewers",
+    ),
+    path(f"{_review}progress/", _rv.ProgressView.as_view(), name="manage-review-progress"),
+    path(
+        "reviews/invitation/<str:token>/",
+        _rv.ReviewerInvitationAcceptView.as_view(),
+        name="reviewer-invitation",
+    ),
+    path(
+        "reviews/<slug:slug>/conflicts/",
+        _rv.MyConflictsView.as_view(),
+        name="review-conflicts",
 
 # Reviewers' pages (calls they review).
 urlpatterns += [

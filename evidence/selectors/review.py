@@ -7,6 +7,7 @@ when the call has phases). Identity is hidden when the call runs anonymised revi
 active phase says so; the views and templates read `ReviewRules.identity_hidden`.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -424,4 +425,55 @@ def campaign_job_latest(*, call: CallForEvidence):
         )
         .order_by("-pk")
         .first()
+    )
+
+
+def organisation_key(field: str = "organisation_name"):
+    """The database side of `conflict_key`, for annotating responses."""
+    return Lower(Trim(field))
+
+
+def active_phase(*, call: CallForEvidence) -> ReviewPhase | None:
+    return ReviewPhase.objects.filter(call=call, is_active=True).first()
+
+
+def reviewable_submissions(*, call: CallForEvidence) -> QuerySet[Submission]:
+    """Responses that can be reviewed at all: sent (have a reference) and not withdrawn."""
+    return Submission.objects.filter(call=call, number__isnull=False).exclude(
+        status=SubmissionStatus.WITHDRAWN
+    )
+
+
+def conflicted_submission_ids(
+    *,
+    call: CallForEvidence,
+    reviewer: User | None = None,
+    keys: Iterable[str] | None = None,
+    among: Iterable[int] | None = None,
+) -> set[int]:
+    """Ids of the call's responses from organisations the reviewer (or `keys`) conflict with."""
+    if keys is None:
+        keys = list(
+            ReviewerConflict.objects.filter(call=call, reviewer=reviewer).values_list(
+                "name_key", flat=True
+            )
+        )
+    keys = list(keys)
+    if not keys:
+        return set()
+    found = (
+        Submission.objects.filter(call=call)
+        .exclude(organisation_name="")
+        .annotate(org_key=organisation_key())
+        .filter(org_key__in=keys)
+    )
+    if among is not None:
+        found = found.filter(pk__in=list(among))
+    return set(found.values_list("pk", flat=True))
+
+
+def reviewer_may_open(*, user: User, submission: Submission) -> bool:
+    """Whether `user`, as a reviewer, may open this one response (same rule as the queue)."""
+    return (
+        submissions_for_reviewer(user=user, call=submission.call).filter(pk=submission.pk).exists()
     )

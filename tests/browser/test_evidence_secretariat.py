@@ -44,7 +44,7 @@ def _sign_in(page, visit, submit, user) -> None:
 
 def test_secretariat_creates_and_opens_a_call(page, visit, submit, secretariat, body):
     _sign_in(page, visit, submit, secretariat)
-    submit(page.get_by_role("link", name="Calls you run"))
+    submit(page.get_by_role("main").get_by_role("link", name="Calls you run"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Calls you run")
     _snap(page, "call-list")
 

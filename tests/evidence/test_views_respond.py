@@ -167,7 +167,8 @@ def test_my_responses_queries_constant(client, respondent, rows, django_assert_n
     SubmissionFactory.create_batch(rows, user=respondent)
     client.force_login(respondent)
 
-    with django_assert_num_queries(4):
+    # session, user, the person's roles (header links), responses with their calls
+    with django_assert_num_queries(5):
         response = client.get(reverse("evidence:my-responses"))
 
     assert len(response.context["responses"]) == rows

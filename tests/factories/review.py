@@ -1,9 +1,12 @@
-"""Factories for review: rubric criteria, themes, phases, reviews, excerpts."""
+"""Factories for review: rubric criteria, themes, phases, reviews, scores, conflicts."""
 
 import factory
+from django.utils import timezone
 
-from evidence.models import Criterion, Review, ReviewerConflict, ReviewPhase, Theme
+from evidence.enums import ReviewState
+from evidence.models import Criterion, Review, ReviewerConflict, ReviewPhase, Score, Theme
 
+from .core import UserFactory
 from .evidence import CallForEvidenceFactory, SubmissionFactory
 
 LEVELS = [
@@ -15,10 +18,15 @@ LEVELS = [
 ]
 
 
+def five_levels(prefix: str = "Point") -> list[dict]:
+    return [{"value": v, "label": f"{prefix} {v}", "description": ""} for v in range(1, 6)]
+
+
 class CriterionFactory(factory.django.DjangoModelFactory):
     call = factory.SubFactory(CallForEvidenceFactory)
     name = factory.Sequence(lambda n: f"Criterion {n}")
-    levels = LEVELS
+    weight = 1
+    levels = factory.LazyFunction(lambda: [dict(level) for level in LEVELS])
     position = factory.Sequence(lambda n: n)
 
     class Meta:
@@ -37,7 +45,7 @@ class ThemeFactory(factory.django.DjangoModelFactory):
 
 class ReviewPhaseFactory(factory.django.DjangoModelFactory):
     call = factory.SubFactory(CallForEvidenceFactory)
-    name = "Full review"
+    name = factory.Sequence(lambda n: f"Phase {n}")
     is_active = True
 
     class Meta:
@@ -45,17 +53,42 @@ class ReviewPhaseFactory(factory.django.DjangoModelFactory):
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):
-    submission = factory.SubFactory(SubmissionFactory, submitted=True)
-    call = factory.SelfAttribute("submission.call")
-    reviewer = factory.SubFactory("tests.factories.core.UserFactory")
+    """A review of a sent response. Pass `call` (a response of that call is made) or
+    `submission` (the review belongs to its call)."""
+
+    call = factory.SubFactory(CallForEvidenceFactory)
+    submission = factory.SubFactory(
+        SubmissionFactory, call=factory.SelfAttribute("..call"), submitted=True
+    )
+    reviewer = factory.SubFactory(UserFactory)
 
     class Meta:
         model = Review
 
+    class Params:
+        done = factory.Trait(
+            state=ReviewState.REVIEWED, reviewed_at=factory.LazyFunction(timezone.now)
+        )
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        # A review always belongs to its response's call.
+        kwargs["call"] = kwargs["submission"].call
+        return kwargs
+
+
+class ScoreFactory(factory.django.DjangoModelFactory):
+    review = factory.SubFactory(ReviewFactory)
+    criterion = factory.SubFactory(CriterionFactory, call=factory.SelfAttribute("..review.call"))
+    value = 3
+
+    class Meta:
+        model = Score
+
 
 class ReviewerConflictFactory(factory.django.DjangoModelFactory):
     call = factory.SubFactory(CallForEvidenceFactory)
-    reviewer = factory.SubFactory("tests.factories.core.UserFactory")
+    reviewer = factory.SubFactory(UserFactory)
     organisation_name = "Acme Ltd"
     name_key = factory.LazyAttribute(lambda o: o.organisation_name.strip().lower())
 

@@ -1,0 +1,134 @@
+"""What a reviewer may open (assignment, conflicts, phase), and the progress figures."""
+
+import pytest
+from django.utils import timezone
+
+from evidence.models import Coding
+from evidence.rules import can_review_submission
+from evidence.selectors.review import reviewer_may_open, submissions_for_reviewer
+from evidence.selectors.review_setup import (
+    agreement_by_criterion,
+    agreement_by_theme,
+    reviewer_rows,
+)
+from evidence.services.review_setup import conflict_declare
+from levelup.enums import Role
+from tests.factories import CallForEvidenceFactory, SubmissionFactory
+from tests.factories.core import RoleGrantFactory
+from tests.factories.review import (
+    CriterionFactory,
+    ReviewFactory,
+    ReviewPhaseFactory,
+    ScoreFactory,
+    ThemeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_submissions_for_reviewer_only_assigned_without_conflicts_while_a_phase_is_active(
+    call, reviewer
+):
+    mine = ReviewFactory(call=call, reviewer=reviewer).submission
+    conflicted = ReviewFactory(
+        call=call, reviewer=reviewer, submission__organisation_name="Acme Ltd"
+    ).submission
+    someone_elses = ReviewFactory(call=call).submission
+    withdrawn = ReviewFactory(
+        call=call,
+        reviewer=reviewer,
+        submission__status="withdrawn",
+        submission__withdrawn_at=timezone.now(),
+    )
+    # The conflict is recorded straight to the table so the assignment stays (as if it
+    # had been made by hand before the reviewer declared it).
+    from evidence.models import ReviewerConflict
+
+    ReviewerConflict.objects.create(
+        call=call, reviewer=reviewer, organisation_name="ACME  ltd", name_key="acme ltd"
+    )
+    before_phase = list(submissions_for_reviewer(user=reviewer, call=call))
+    ReviewPhaseFactory(call=call)
+
+    visible = list(submissions_for_reviewer(user=reviewer, call=call))
+
+    assert before_phase == []
+    assert visible == [mine]
+    assert reviewer_may_open(user=reviewer, submission=mine)
+    assert not reviewer_may_open(user=reviewer, submission=conflicted)
+    assert not reviewer_may_open(user=reviewer, submission=someone_elses)
+    assert not reviewer_may_open(user=reviewer, submission=withdrawn.submission)
+    assert can_review_submission.test(reviewer, mine)
+    assert not can_review_submission.test(reviewer, conflicted)
+
+
+def test_submissions_for_reviewer_empty_for_other_calls_and_removed_reviewers(call, reviewer):
+    other_call = CallForEvidenceFactory(open=True)
+    ReviewPhaseFactory(call=other_call)
+    ReviewFactory(call=other_call, reviewer=reviewer)
+
+    assert list(submissions_for_reviewer(user=reviewer, call=other_call)) == []
+
+
+def test_conflict_declared_through_service_hides_the_response(call, reviewer):
+    ReviewPhaseFactory(call=call)
+    submission = SubmissionFactory(call=call, submitted=True, organisation_name="Acme")
+    ReviewFactory(call=call, reviewer=reviewer, submission=submission)
+
+    conflict_declare(actor=reviewer, call=call, reviewer=reviewer, organisation_name="acme")
+
+    assert list(submissions_for_reviewer(user=reviewer, call=call)) == []
+
+
+def test_agreement_by_criterion_is_one_when_reviewers_always_agree(call):
+    criterion = CriterionFactory(call=call)
+    for value in (1, 3, 5, 2):
+        submission = SubmissionFactory(call=call, submitted=True)
+        for _ in range(2):
+            review = ReviewFactory(call=call, submission=submission, done=True)
+            ScoreFactory(review=review, criterion=criterion, value=value)
+
+    (row,) = agreement_by_criterion(call=call)
+
+    assert row.alpha == pytest.approx(1.0)
+    assert (row.units, row.reading) == (4, "good")
+
+
+def test_agreement_by_criterion_below_zero_when_reviewers_contradict(call):
+    criterion = CriterionFactory(call=call)
+    for values in ((1, 5), (5, 1), (2, 4), (4, 2)):
+        submission = SubmissionFactory(call=call, submitted=True)
+        for value in values:
+            review = ReviewFactory(call=call, submission=submission, done=True)
+            ScoreFactory(review=review, criterion=criterion, value=value)
+
+    (row,) = agreement_by_criterion(call=call)
+
+    assert row.alpha < 0
+    assert row.reading == "low"
+
+
+def test_agreement_by_theme_counts_who_applied_it(call):
+    theme = ThemeFactory(call=call)
+    people = [RoleGrantFactory(role=Role.REVIEWER, target=call).user for _ in range(2)]
+    for coded in (True, False, True, False):
+        submission = SubmissionFactory(call=call, submitted=True)
+        for person in people:
+            ReviewFactory(call=call, submission=submission, reviewer=person, done=True)
+        if coded:
+            Coding.objects.create(call=call, submission=submission, theme=theme, coded_by=people[0])
+
+    (row,) = agreement_by_theme(call=call)
+
+    assert row.units == 4
+    assert row.alpha < 0.5
+
+
+def test_reviewer_rows_count_overdue_against_due_date(call, reviewer):
+    ReviewFactory(call=call, reviewer=reviewer, due_on="2000-01-01")
+    ReviewFactory(call=call, reviewer=reviewer, due_on="2000-01-01", done=True)
+    ReviewFactory(call=call, reviewer=reviewer)
+
+    (row,) = reviewer_rows(call=call)
+
+    assert (row.assigned, row.done, row.overdue) == (3, 1, 1)
