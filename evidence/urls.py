@@ -254,6 +254,8 @@ urlpatterns += [
         "reviews/<slug:slug>/conflicts/",
         _rv.MyConflictsView.as_view(),
         name="review-conflicts",
+    ),
+]
 
 # Reviewers' pages (calls they review).
 urlpatterns += [
