@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import rules
 
-from levelup.rules import always_allow, is_site_admin
+from levelup.rules import always_allow, has_any_secretariat_role, is_site_admin
 
 _REPRESENTED = "_partnerships_represented_members"
 
@@ -129,6 +129,8 @@ rules.add_perm("partnerships.run_partnership", can_run_partnership)
 can_manage_connectors = is_site_admin | is_programme_secretariat
 
 rules.add_perm("partnerships.manage_connectors", can_manage_connectors)
+# The secretariat of a programme body follows its partnerships on one page (counts only).
+rules.add_perm("partnerships.view_programme", is_site_admin | has_any_secretariat_role)
 rules.add_perm("partnerships.record_exchange", can_record_exchange)
 rules.add_perm("partnerships.endorse_agreement", is_partnership_member & is_lead_representative)
 # The prospectus: the connector drafts and publishes, members (and the connector) comment,
@@ -146,6 +148,7 @@ __all__ = [
     "can_run_partnership",
     "can_view_partnership_private",
     "forget_represented_members",
+    "has_any_secretariat_role",
     "is_action_owner",
     "is_programme_secretariat",
     "is_site_admin",

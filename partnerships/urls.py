@@ -11,6 +11,8 @@ from .views import (
     partnership,
     people,
     plan,
+    programme,
+    setup,
 )
 
 app_name = "partnerships"
@@ -19,6 +21,14 @@ urlpatterns = [
     path("", partnership.PartnershipListView.as_view(), name="partnership-list"),
     path("mine/", partnership.MyPartnershipListView.as_view(), name="partnership-mine"),
     path("actions/mine/", engagement.MyActionListView.as_view(), name="action-mine"),
+    path("programme/", programme.ProgrammeView.as_view(), name="programme"),
+    path("new/", setup.PartnershipCreateView.as_view(), name="partnership-create"),
+    path("places/new/", setup.PlaceCreateView.as_view(), name="place-create"),
+    path(
+        "organisations/new/",
+        setup.OrganisationCreateView.as_view(),
+        name="organisation-create",
+    ),
     path(
         "invitations/<str:token>/",
         invitation.InvitationAcceptView.as_view(),
@@ -32,6 +42,7 @@ urlpatterns = [
         name="partnership-notes",
     ),
     path("<slug:slug>/members/", member.MemberListView.as_view(), name="member-list"),
+    path("<slug:slug>/members/add/", setup.MemberAddView.as_view(), name="member-add"),
     path(
         "<slug:slug>/members/invite/", member.InvitationCreateView.as_view(), name="member-invite"
     ),

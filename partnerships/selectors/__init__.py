@@ -38,6 +38,7 @@ from .partnerships import (
     partnerships_for_user,
     partnerships_public,
 )
+from .programme import partnerships_in_programme, programme_rows
 from .prospectus import (
     CommentSection,
     InvestmentTotals,
@@ -101,9 +102,11 @@ __all__ = [
     "members_for_partnership",
     "partnerships_for_connector_management",
     "partnerships_for_user",
+    "partnerships_in_programme",
     "partnerships_public",
     "priorities_citing",
     "priorities_for_version",
+    "programme_rows",
     "prospectus_as_text",
     "prospectus_content",
     "prospectus_for_partnership",

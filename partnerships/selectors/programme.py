@@ -1,0 +1,128 @@
+"""The programme view: every partnership a body runs, one row each, in one query.
+
+Each figure is a correlated subquery on the partnership row, so the page costs the same
+number of queries for one partnership or fifty.
+"""
+
+from django.db.models import (
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest, TruncDate
+
+from levelup.models import User
+from partnerships.enums import AgreementKind, MatchStatus, MemberRole
+from partnerships.models import (
+    AgreementVersion,
+    Ask,
+    Deliverable,
+    Endorsement,
+    Engagement,
+    Match,
+    Partnership,
+    PartnershipMember,
+)
+
+
+def _count(queryset, field: str = "partnership"):
+    """`COUNT(*)` of `queryset` (already filtered on the outer partnership), 0 when empty."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values(field).annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def _latest(queryset, field: str):
+    return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
+
+
+def partnerships_in_programme(*, user: User) -> QuerySet[Partnership]:
+    """The partnerships of the bodies `user` is secretariat of (every one for an admin)."""
+    if not user.is_authenticated:
+        return Partnership.objects.none()
+    partnerships = Partnership.objects.select_related("place", "programme_body")
+    if not user.is_site_admin:
+        partnerships = partnerships.filter(programme_body_id__in=user.secretariat_body_ids)
+    return partnerships.order_by("place__name", "name", "pk")
+
+
+def programme_rows(*, user: User) -> QuerySet[Partnership]:
+    """`partnerships_in_programme` with what the programme's secretariat follows:
+
+    - `goal_number`, `goal_agreed_at`: the newest common goal version and whether it is agreed;
+      `goal_endorsed`, `lead_count`: its lead endorsements so far, out of the lead members;
+    - `asks_total`, `asks_open`: asks, and those that live matches do not fully meet yet;
+    - `matches_delivered`: matches delivered;
+    - `last_activity_on`: the latest engagement, ask, deliverable, match or goal version.
+    """
+    here = OuterRef("pk")
+    goals = AgreementVersion.objects.filter(partnership=here, kind=AgreementKind.COMMON_GOAL)
+    newest_goal = goals.order_by("-number")
+    leads = PartnershipMember.objects.active().filter(partnership=here, role=MemberRole.LEAD)
+    live_matched = (
+        Match.objects.filter(ask=OuterRef("pk"))
+        .exclude(status=MatchStatus.DROPPED)
+        .order_by()
+        .values("ask")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    open_asks = (
+        Ask.objects.filter(partnership=here)
+        .annotate(
+            matched=Coalesce(
+                Subquery(live_matched),
+                Value(0),
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            )
+        )
+        .filter(matched__lt=F("quantity"))
+    )
+    return partnerships_in_programme(user=user).annotate(
+        goal_number=Subquery(newest_goal.values("number")[:1]),
+        goal_agreed_at=Subquery(newest_goal.values("agreed_at")[:1]),
+        goal_endorsed=_count(
+            Endorsement.objects.filter(
+                version__partnership=here,
+                version__kind=AgreementKind.COMMON_GOAL,
+                version__number=Subquery(
+                    AgreementVersion.objects.filter(
+                        partnership=OuterRef("version__partnership"),
+                        kind=AgreementKind.COMMON_GOAL,
+                    )
+                    .order_by("-number")
+                    .values("number")[:1]
+                ),
+                member__role=MemberRole.LEAD,
+                member__left_on__isnull=True,
+            ),
+            "version__partnership",
+        ),
+        lead_count=_count(leads),
+        has_agreed_goal=Exists(goals.filter(agreed_at__isnull=False)),
+        asks_total=_count(Ask.objects.filter(partnership=here)),
+        asks_open=_count(open_asks),
+        matches_delivered=_count(
+            Match.objects.filter(partnership=here, status=MatchStatus.DELIVERED)
+        ),
+        last_activity_on=Greatest(
+            _latest(Engagement.objects.filter(partnership=here), "occurred_on"),
+            TruncDate(_latest(Ask.objects.filter(partnership=here), "updated_at")),
+            TruncDate(_latest(Deliverable.objects.filter(partnership=here), "updated_at")),
+            TruncDate(_latest(Match.objects.filter(partnership=here), "updated_at")),
+            TruncDate(_latest(goals, "created_at")),
+            output_field=DateField(),
+        ),
+    )

@@ -1,0 +1,21 @@
+"""The programme view: a body's partnerships across places, one row each.
+
+Who may: the secretariat of a body (its own programme's partnerships) and site
+administrators (every partnership). Counts only: the secretariat does not see the
+partnerships' private pages.
+"""
+
+from django.views.generic import ListView
+
+from partnerships.selectors import programme_rows
+
+from .setup import SignedInPermissionMixin
+
+
+class ProgrammeView(SignedInPermissionMixin, ListView):
+    template_name = "partnerships/programme/list.html"
+    permission_required = "partnerships.view_programme"
+    context_object_name = "partnerships"
+
+    def get_queryset(self):
+        return programme_rows(user=self.request.user)
