@@ -41,7 +41,7 @@ class OrganisationForm(forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=OrganisationType.choices)
     size = forms.ChoiceField(
         label=_("Size (businesses only)"),
-        choices=[("", _("Not a business"))] + BusinessSize.choices,
+        choices=[("", _("Not a business")), *BusinessSize.choices],
         required=False,
     )
     sector = forms.CharField(label=_("Sector (optional)"), max_length=200, required=False)
