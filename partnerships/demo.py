@@ -1,7 +1,7 @@
 """The partnerships part of the demo data, written in our own words. Idempotent.
 
-Blackpool has run for two years: many engagements, asks and offers matched, a common goal and
-terms of reference agreed, and its place prospectus published (`demo_prospectus`). Wisbech is
+Blackpool has run for two years: many engagements, asks and deliverables matched, a common goal
+and terms of reference agreed, and its place prospectus published (`demo_prospectus`). Wisbech is
 active and its goal is being endorsed (two of three lead members so far). Bradford is forming
 and has had its first engagements.
 
@@ -278,7 +278,7 @@ def _load_blackpool(partnership: Partnership) -> None:
         ("site_visit", "Walk along the promenade with the hotels group"),
         ("workshop", "Agreeing the terms of reference"),
         ("one_to_one", "Procurement: buying local from the council"),
-        ("roundtable", "Apprenticeships: matching offers to asks"),
+        ("roundtable", "Apprenticeships: matching deliverables to asks"),
         ("workshop", "Second version of the goal"),
         ("site_visit", "Printing works visit with Year 10 pupils"),
         ("roundtable", "Funding partners: the combined authority joins"),
@@ -432,7 +432,7 @@ def _load_blackpool(partnership: Partnership) -> None:
         partnership=partnership,
         exit_plan=(
             "From year three the college hosts the partnership's meetings and the council's "
-            "economic development team keeps the log of asks and offers. The champion chairs "
+            "economic development team keeps the log of asks and deliverables. The champion chairs "
             "the quarterly meeting; lead members share the cost of a part-time coordinator."
         ),
     )

@@ -1,3 +1,5 @@
+from decimal import Decimal, InvalidOperation
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import password_validation
@@ -5,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from levelup.models import Organisation, User
+from levelup.money import format_gbp, parse_gbp
 
 from .enums import (
+    MONEY_KINDS,
     EngagementKind,
     ExchangeKind,
     FigureKind,
@@ -178,8 +182,33 @@ class ActionForm(forms.Form):
         self.helper = _helper()
 
 
+def parse_quantity(text: str, *, money: bool) -> Decimal:
+    """A quantity as typed: pounds ("£1,200,000", "1.2m") for money, else a plain number
+    ("1,500", "2.5"). Raises ValidationError with a message that says what to type."""
+    if money:
+        return parse_gbp(text)
+    cleaned = (text or "").strip().replace(",", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValidationError(_("Enter a number, like 20 or 1,500."), code="invalid") from None
+    if not value.is_finite():
+        raise ValidationError(_("Enter a number, like 20 or 1,500."), code="invalid")
+    if value < 0:
+        raise ValidationError(_("The quantity must be more than zero."), code="negative")
+    return value.quantize(Decimal("0.01"))
+
+
+def quantity_text(value: Decimal, *, money: bool) -> str:
+    """How a stored quantity is shown back in a form."""
+    return format_gbp(value) if money else f"{value.normalize():f}"
+
+
+QUANTITY_HELP = _("A number, like 20 or 1,500; for money, pounds like £150,000, 1.2m or £1.2bn.")
+
+
 class ExchangeForm(forms.Form):
-    """An ask or an offer. `members` are the organisations the person may record for."""
+    """An ask or a deliverable. `members` are the organisations the person may record for."""
 
     member = forms.ModelChoiceField(
         label=_("Organisation"), queryset=PartnershipMember.objects.none()
@@ -190,9 +219,7 @@ class ExchangeForm(forms.Form):
         max_length=500,
         help_text=_("For example: apprenticeship placements for 20 young people."),
     )
-    quantity = forms.DecimalField(
-        label=_("Quantity"), max_digits=14, decimal_places=2, widget=forms.TextInput
-    )
+    quantity = forms.CharField(label=_("Quantity"), max_length=40, help_text=QUANTITY_HELP)
     unit = forms.CharField(
         label=_("Unit (optional)"),
         max_length=50,
@@ -211,21 +238,38 @@ class ExchangeForm(forms.Form):
         self.fields["quantity"].widget.attrs["inputmode"] = "decimal"
         self.helper = _helper()
 
+    def clean(self):
+        cleaned = super().clean()
+        text = cleaned.get("quantity")
+        if text is not None and "quantity" not in self.errors:
+            try:
+                cleaned["quantity"] = parse_quantity(text, money=cleaned.get("kind") in MONEY_KINDS)
+            except ValidationError as exc:
+                self.add_error("quantity", exc)
+        return cleaned
+
 
 class MatchForm(forms.Form):
-    deliverable = forms.ModelChoiceField(label=_("Offer"), queryset=Deliverable.objects.none())
-    quantity = forms.DecimalField(
-        label=_("Quantity to match"), max_digits=14, decimal_places=2, widget=forms.TextInput
+    deliverable = forms.ModelChoiceField(
+        label=_("Deliverable"), queryset=Deliverable.objects.none()
     )
+    quantity = forms.CharField(label=_("Quantity to match"), max_length=40)
 
-    def __init__(self, *args, deliverables, **kwargs):
+    def __init__(self, *args, deliverables, money: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.money = money
+        if money:
+            self.fields["quantity"].label = _("Amount to match")
+            self.fields["quantity"].help_text = _("In pounds, for example £150,000 or 1.2m.")
         self.fields["deliverable"].queryset = deliverables
         self.fields["deliverable"].label_from_instance = lambda d: (
             f"{d.member.organisation.name}: {d}"
         )
         self.fields["quantity"].widget.attrs["inputmode"] = "decimal"
         self.helper = _helper()
+
+    def clean_quantity(self):
+        return parse_quantity(self.cleaned_data["quantity"], money=self.money)
 
 
 class MatchMoveForm(forms.Form):

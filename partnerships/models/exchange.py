@@ -80,7 +80,7 @@ class Deliverable(Exchange):
 
 
 class Match(TimeStampedModel):
-    """The connector's pairing of (part of) an offer with (part of) an ask."""
+    """The connector's pairing of (part of) a deliverable with (part of) an ask."""
 
     partnership = models.ForeignKey(
         Partnership, verbose_name=_("partnership"), on_delete=models.CASCADE, related_name="matches"

@@ -75,6 +75,16 @@ def _member_add(actor, p):
     )
 
 
+def _member_add_new_organisation(actor, p):
+    return actor, services.member_add_new_organisation(
+        actor=actor, partnership=p, name="Fresh Start CIC", type="community"
+    )
+
+
+def _partnership_create(actor, p):
+    return actor, services.partnership_create(actor=actor, place=p.place, name="Second one")
+
+
 def _representative_add(actor, p):
     member = PartnershipMemberFactory(partnership=p)
     return actor, services.representative_add(actor=actor, member=member, user=UserFactory())
@@ -503,6 +513,8 @@ CASES = [
     ("prospectus_pdf_render", "partnerships.prospectus.pdf_render", _pdf_render),
     ("prospectus_comment_add", "partnerships.prospectus.comment", _comment_add),
     ("prospectus_comment_resolve", "partnerships.prospectus.comment_resolve", _comment_resolve),
+    ("member_add_new_organisation", "partnerships.member.add", _member_add_new_organisation),
+    ("partnership_create", "partnerships.partnership.create", _partnership_create),
 ]
 
 

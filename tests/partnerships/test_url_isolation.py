@@ -44,6 +44,8 @@ PUBLIC = {
     "prospectus-pdf",
 }
 PERSONAL = {"partnership-mine", "action-mine"}
+# Pages for running a programme across places (site administrators, a body's secretariat).
+PROGRAMME = {"programme", "partnership-create", "place-create", "organisation-create"}
 
 
 def _patterns() -> list[URLPattern]:
@@ -66,12 +68,12 @@ def test_every_url_is_classified():
     unclassified = {
         p.name
         for p in _patterns()
-        if p.name not in PUBLIC | PERSONAL and "slug" not in p.pattern.converters
+        if p.name not in PUBLIC | PERSONAL | PROGRAMME and "slug" not in p.pattern.converters
     }
 
     assert unclassified == set()
-    assert set(PRIVATE) | PUBLIC | PERSONAL == names
-    assert len(PRIVATE) == len(names) - len(PUBLIC | PERSONAL)
+    assert set(PRIVATE) | PUBLIC | PERSONAL | PROGRAMME == names
+    assert len(PRIVATE) == len(names) - len(PUBLIC | PERSONAL | PROGRAMME)
 
 
 def _object_kwargs(partnership) -> dict[str, dict]:
@@ -186,10 +188,14 @@ def test_another_partnerships_object_under_own_slug_is_404(
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
-@pytest.mark.parametrize("name", PRIVATE + sorted(PERSONAL))
+@pytest.mark.parametrize("name", PRIVATE + sorted(PERSONAL) + sorted(PROGRAMME))
 def test_anonymous_is_sent_to_sign_in(client, partnership, name, method):
     objects = _object_kwargs(partnership)
-    url = reverse(f"partnerships:{name}") if name in PERSONAL else _url(name, partnership, objects)
+    url = (
+        reverse(f"partnerships:{name}")
+        if name in PERSONAL | PROGRAMME
+        else _url(name, partnership, objects)
+    )
 
     response = getattr(client, method)(url)
 
