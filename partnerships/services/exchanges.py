@@ -32,7 +32,7 @@ def _amount(value: Decimal, unit: str) -> str:
 def _clean_exchange(
     *, partnership: Partnership, member: PartnershipMember, kind: str, quantity, unit: str
 ) -> str:
-    """Check the parts of an ask or deliverable that the database cannot; returns the unit to store."""
+    """Check what the database cannot of an ask or deliverable; returns the unit to store."""
     if member.partnership_id != partnership.pk or not member.is_active:
         raise ValidationError({"member": _("Choose a current member of this partnership.")})
     if quantity is None or quantity <= 0:
@@ -152,7 +152,7 @@ def _remaining(item, *, exclude_match: Match | None = None) -> Decimal:
 
 
 def _check_capacity(ask: Ask, deliverable: Deliverable, quantity, *, match=None) -> None:
-    """Refuse a match that would meet an ask beyond its quantity or use more than the deliverable has."""
+    """Refuse a match that would meet an ask beyond its quantity, or use up more than is offered."""
     ask_left = _remaining(ask, exclude_match=match)
     if quantity > ask_left:
         raise ValidationError(
