@@ -11,6 +11,7 @@ from levelup.money import format_gbp, parse_gbp
 
 from .enums import (
     MONEY_KINDS,
+    CommitmentStatus,
     EngagementKind,
     ExchangeKind,
     FigureKind,
@@ -340,3 +341,87 @@ class IndicatorForm(forms.Form):
 
 class StageForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=PartnershipStage.choices)
+
+
+class CommitmentUpdateForm(forms.Form):
+    reported_on = forms.DateField(
+        label=_("Date of the update"), widget=DateInput, help_text=_("Today or earlier.")
+    )
+    status = forms.ChoiceField(
+        label=_("How it stands"), choices=CommitmentStatus.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What has happened since the last update, and what is next."),
+    )
+    figure = forms.CharField(
+        label=_("Figure (optional)"),
+        required=False,
+        max_length=40,
+        help_text=_("A number that shows progress, for example 35."),
+    )
+    figure_label = forms.CharField(
+        label=_("What the figure counts (optional)"),
+        required=False,
+        max_length=100,
+        help_text=_("For example: jobs created."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["figure"].widget.attrs["inputmode"] = "decimal"
+        self.helper = _helper()
+
+    def clean_figure(self):
+        text = self.cleaned_data["figure"].strip()
+        if not text:
+            return None
+        try:
+            return parse_quantity(text, money=False)
+        except ValidationError as exc:
+            if exc.code == "negative":
+                raise ValidationError(_("The figure cannot be negative.")) from None
+            raise
+
+    def clean(self):
+        cleaned = super().clean()
+        has_figure = cleaned.get("figure") is not None
+        label = (cleaned.get("figure_label") or "").strip()
+        if has_figure and not label:
+            self.add_error(
+                "figure_label", _("Say what the figure counts, for example: jobs created.")
+            )
+        elif label and not has_figure and "figure" not in self.errors:
+            self.add_error("figure", _("Enter the figure, or leave both empty."))
+        return cleaned
+
+
+class IndicatorReadingForm(forms.Form):
+    measured_on = forms.DateField(
+        label=_("Date of the reading"), widget=DateInput, help_text=_("Today or earlier.")
+    )
+    value = forms.CharField(label=_("Value"), max_length=40)
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=300)
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.money = indicator.unit == "£"
+        self.fields["value"].label = _("Value (%(unit)s)") % {"unit": indicator.unit}
+        self.fields["value"].widget.attrs["inputmode"] = "decimal"
+        self.helper = _helper()
+
+    def clean_value(self):
+        text = self.cleaned_data["value"]
+        if self.money:
+            return parse_gbp(text)
+        cleaned = text.strip().replace(",", "")
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            raise ValidationError(_("Enter a number, like 35 or 8.4."), code="invalid") from None
+        if not value.is_finite() or abs(value) >= Decimal("1e14"):
+            raise ValidationError(_("Enter a number, like 35 or 8.4."), code="invalid")
+        return value.quantize(Decimal("0.01"))

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .enums import AgreementKind
+from .urls_progress import urlpatterns as progress_urlpatterns
 from .urls_prospectus import urlpatterns as prospectus_urlpatterns
 from .views import (
     agreement,
@@ -207,3 +208,4 @@ urlpatterns = [
     ),
 ]
 urlpatterns += prospectus_urlpatterns
+urlpatterns += progress_urlpatterns

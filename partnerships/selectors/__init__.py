@@ -39,6 +39,15 @@ from .partnerships import (
     partnerships_public,
 )
 from .programme import partnerships_in_programme, programme_rows
+from .progress import (
+    ProgressDashboard,
+    commitment_published_get,
+    commitment_updates,
+    commitments_needing_reminder,
+    indicators_with_readings,
+    progress_dashboard,
+    published_commitments,
+)
 from .prospectus import (
     CommentSection,
     InvestmentTotals,
@@ -71,6 +80,7 @@ __all__ = [
     "CommentSection",
     "ExchangeSummary",
     "InvestmentTotals",
+    "ProgressDashboard",
     "ProspectusContent",
     "SignOffStatus",
     "VersionWithDiff",
@@ -84,7 +94,10 @@ __all__ = [
     "asks_for_partnership",
     "attention_for_user",
     "comments_by_section",
+    "commitment_published_get",
+    "commitment_updates",
     "commitments_for_version",
+    "commitments_needing_reminder",
     "connector_grants",
     "deliverables_for_partnership",
     "engagements_for_partnership",
@@ -92,6 +105,7 @@ __all__ = [
     "figures_for_partnership",
     "financial_year",
     "indicators_for_partnership",
+    "indicators_with_readings",
     "investment_charts",
     "investment_lines_for_version",
     "investment_totals",
@@ -107,6 +121,7 @@ __all__ = [
     "priorities_citing",
     "priorities_for_version",
     "programme_rows",
+    "progress_dashboard",
     "prospectus_as_text",
     "prospectus_content",
     "prospectus_for_partnership",
@@ -116,5 +131,6 @@ __all__ = [
     "prospectus_version_diff",
     "prospectus_version_get",
     "prospectus_versions",
+    "published_commitments",
     "sign_off_status",
 ]
