@@ -33,6 +33,7 @@ from .prospectus import financial_year, investment_totals
 # How many quarters the "commitments by status over time" chart goes back, at most.
 QUARTERS_SHOWN = 20
 READINGS_SHOWN = 6
+OPEN_STATUSES = [s for s in CommitmentStatus.values if s != CommitmentStatus.DONE]
 
 
 def _latest_update(field_name: str):
