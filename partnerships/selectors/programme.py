@@ -20,17 +20,23 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 
 from levelup.models import User
-from partnerships.enums import AgreementKind, MatchStatus, MemberRole
+from partnerships.enums import AgreementKind, CommitmentStatus, MatchStatus, MemberRole
 from partnerships.models import (
     AgreementVersion,
     Ask,
+    Commitment,
+    CommitmentUpdate,
     Deliverable,
     Endorsement,
     Engagement,
     Match,
     Partnership,
     PartnershipMember,
+    Prospectus,
+    ProspectusVersion,
 )
+
+from .progress import with_latest_update
 
 
 def _count(queryset, field: str = "partnership"):
@@ -65,7 +71,12 @@ def programme_rows(*, user: User) -> QuerySet[Partnership]:
       `goal_endorsed`, `lead_count`: its lead endorsements so far, out of the lead members;
     - `asks_total`, `asks_open`: asks, and those that live matches do not fully meet yet;
     - `matches_delivered`: matches delivered;
-    - `last_activity_on`: the latest engagement, ask, deliverable, match or goal version.
+    - `prospectus_published_at`, `prospectus_version`, `prospectus_version_status`: when the
+      prospectus was published, and its newest version (number and status), if any;
+    - `commitments_<status>` and `commitments_none`: the published commitments by their
+      latest update (none: not updated yet);
+    - `last_activity_on`: the latest engagement, ask, deliverable, match, goal version,
+      prospectus version or commitment update.
     """
     here = OuterRef("pk")
     goals = AgreementVersion.objects.filter(partnership=here, kind=AgreementKind.COMMON_GOAL)
@@ -90,7 +101,30 @@ def programme_rows(*, user: User) -> QuerySet[Partnership]:
         )
         .filter(matched__lt=F("quantity"))
     )
+    newest_version = ProspectusVersion.objects.filter(prospectus__partnership=here).order_by(
+        "-number"
+    )
+    published = with_latest_update(
+        Commitment.objects.filter(
+            version_id=Subquery(
+                Prospectus.objects.filter(partnership=OuterRef(OuterRef("pk"))).values(
+                    "published_version_id"
+                )[:1]
+            )
+        )
+    )
+    by_status = {
+        f"commitments_{status}": _count(published.filter(latest_status=status))
+        for status in CommitmentStatus.values
+    }
+    by_status["commitments_none"] = _count(published.filter(latest_status__isnull=True))
     return partnerships_in_programme(user=user).annotate(
+        prospectus_published_at=Subquery(
+            Prospectus.objects.filter(partnership=here).values("published_at")[:1]
+        ),
+        prospectus_version=Subquery(newest_version.values("number")[:1]),
+        prospectus_version_status=Subquery(newest_version.values("status")[:1]),
+        **by_status,
         goal_number=Subquery(newest_goal.values("number")[:1]),
         goal_agreed_at=Subquery(newest_goal.values("agreed_at")[:1]),
         goal_endorsed=_count(
@@ -123,6 +157,8 @@ def programme_rows(*, user: User) -> QuerySet[Partnership]:
             TruncDate(_latest(Deliverable.objects.filter(partnership=here), "updated_at")),
             TruncDate(_latest(Match.objects.filter(partnership=here), "updated_at")),
             TruncDate(_latest(goals, "created_at")),
+            TruncDate(_latest(newest_version, "updated_at")),
+            _latest(CommitmentUpdate.objects.filter(partnership=here), "reported_on"),
             output_field=DateField(),
         ),
     )

@@ -13,12 +13,15 @@ from tests.factories.core import BodyFactory
 from tests.factories.partnerships import (
     AgreementVersionFactory,
     AskFactory,
+    CommitmentFactory,
     DeliverableFactory,
     EngagementFactory,
     MatchFactory,
     PartnershipFactory,
     PartnershipMemberFactory,
 )
+
+from .test_progress import _update, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +120,8 @@ def test_programme_view_queries_constant(
 ):
     for _ in range(rows):
         partnership = PartnershipFactory(programme_body=body)
+        prospectus = publish(partnership)
+        _update(CommitmentFactory(version=prospectus.published_version), "done")
         member = PartnershipMemberFactory(partnership=partnership, lead=True)
         AskFactory(member=member)
         EngagementFactory(partnership=partnership)
@@ -129,3 +134,32 @@ def test_programme_view_queries_constant(
         response = client.get(reverse("partnerships:programme"))
 
     assert len(response.context["partnerships"]) == rows
+
+
+def test_programme_row_prospectus_and_commitments(client, secretariat, body):
+    partnership = PartnershipFactory(programme_body=body)
+    prospectus = publish(partnership)
+    on_track, at_risk, _none = CommitmentFactory.create_batch(
+        3, version=prospectus.published_version
+    )
+    _update(on_track, "at_risk", days_ago=20)
+    _update(on_track, "on_track", days_ago=2)
+    _update(at_risk, "at_risk", days_ago=5)
+    client.force_login(secretariat)
+
+    response = client.get(reverse("partnerships:programme"))
+
+    row = response.context["partnerships"][0]
+    assert (row.prospectus_version, row.prospectus_version_status) == (1, "published")
+    assert row.prospectus_published_at == prospectus.published_at
+    assert (
+        row.commitments_on_track,
+        row.commitments_at_risk,
+        row.commitments_off_track,
+        row.commitments_done,
+        row.commitments_none,
+    ) == (1, 1, 0, 0, 1)
+    assert row.last_activity_on == timezone.localdate()
+    page = response.content.decode()
+    assert f"Published {prospectus.published_at:%-d %b %Y}" in page
+    assert "At risk: 1" in page
