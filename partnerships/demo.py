@@ -1,9 +1,10 @@
 """The partnerships part of the demo data, written in our own words. Idempotent.
 
 Blackpool has run for two years: many engagements, asks and deliverables matched, a common goal
-and terms of reference agreed, and its place prospectus published (`demo_prospectus`). Wisbech is
-active and its goal is being endorsed (two of three lead members so far). Bradford is forming
-and has had its first engagements.
+and terms of reference agreed, its place prospectus published (`demo_prospectus`) and progress
+reported on its commitments since (`demo_progress`). Wisbech is active and its goal is being
+endorsed (two of three lead members so far). Bradford is forming and has had its first
+engagements.
 
 Each partnership's history is written once, in one transaction, through the services (so it
 is audited like real use); a partnership that already has engagements is left as it is.
@@ -22,6 +23,7 @@ from levelup.enums import OrganisationType, Role
 from levelup.models import Body, Organisation, Place, User
 from levelup.services import user_create
 
+from .demo_progress import load_progress
 from .demo_prospectus import load_prospectuses
 from .enums import AgreementKind, FigureKind, MatchStatus, MemberRole, PartnershipStage
 from .models import AgreementVersion, Engagement, Partnership, PartnershipMember
@@ -223,6 +225,7 @@ def load_partnerships() -> None:
         if not Engagement.objects.filter(partnership=partnership).exists():
             load(partnership)
     load_prospectuses()
+    load_progress()
 
 
 def _load_blackpool(partnership: Partnership) -> None:
