@@ -139,7 +139,12 @@ class FigureForm(forms.Form):
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker. Its value must be ISO (2026-11-30), whatever the locale."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs=attrs, format=format or "%Y-%m-%d")
 
 
 class EngagementForm(forms.Form):
