@@ -63,7 +63,7 @@ class CommitmentUpdate(TimeStampedModel):
         verbose_name_plural = _("commitment updates")
         indexes = [
             models.Index(
-                fields=["partnership", "commitment_key", "-reported_on"],
+                fields=["partnership", "commitment_key", "-reported_on", "-id"],
                 name="commitmentupdate_latest",
             ),
         ]

@@ -38,7 +38,7 @@ from .partnerships import (
     partnerships_for_user,
     partnerships_public,
 )
-from .programme import partnerships_in_programme, programme_rows
+from .programme import partnerships_in_programme, programme_rows, programme_table
 from .progress import (
     ProgressDashboard,
     commitment_published_get,
@@ -121,6 +121,7 @@ __all__ = [
     "priorities_citing",
     "priorities_for_version",
     "programme_rows",
+    "programme_table",
     "progress_dashboard",
     "prospectus_as_text",
     "prospectus_content",

@@ -4,6 +4,7 @@ Each figure is a correlated subquery on the partnership row, so the page costs t
 number of queries for one partnership or fifty.
 """
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import (
     Count,
     DateField,
@@ -73,8 +74,8 @@ def programme_rows(*, user: User) -> QuerySet[Partnership]:
     - `matches_delivered`: matches delivered;
     - `prospectus_published_at`, `prospectus_version`, `prospectus_version_status`: when the
       prospectus was published, and its newest version (number and status), if any;
-    - `commitments_<status>` and `commitments_none`: the published commitments by their
-      latest update (none: not updated yet);
+    - `commitment_statuses`: the latest status of each published commitment (None: no update
+      yet), counted by `programme_table`;
     - `last_activity_on`: the latest engagement, ask, deliverable, match, goal version,
       prospectus version or commitment update.
     """
@@ -113,18 +114,20 @@ def programme_rows(*, user: User) -> QuerySet[Partnership]:
             )
         )
     )
-    by_status = {
-        f"commitments_{status}": _count(published.filter(latest_status=status))
-        for status in CommitmentStatus.values
-    }
-    by_status["commitments_none"] = _count(published.filter(latest_status__isnull=True))
     return partnerships_in_programme(user=user).annotate(
         prospectus_published_at=Subquery(
             Prospectus.objects.filter(partnership=here).values("published_at")[:1]
         ),
         prospectus_version=Subquery(newest_version.values("number")[:1]),
         prospectus_version_status=Subquery(newest_version.values("status")[:1]),
-        **by_status,
+        # Each published commitment's latest status (NULL: no update yet), in one array, so
+        # that each commitment's latest update is looked up once.
+        commitment_statuses=Subquery(
+            published.order_by()
+            .values("version")
+            .annotate(statuses=ArrayAgg("latest_status", default=Value([])))
+            .values("statuses")[:1]
+        ),
         goal_number=Subquery(newest_goal.values("number")[:1]),
         goal_agreed_at=Subquery(newest_goal.values("agreed_at")[:1]),
         goal_endorsed=_count(
@@ -162,3 +165,14 @@ def programme_rows(*, user: User) -> QuerySet[Partnership]:
             output_field=DateField(),
         ),
     )
+
+
+def programme_table(*, user: User) -> list[Partnership]:
+    """`programme_rows`, each with `commitments_by_status` ({status or "none": count})."""
+    rows = list(programme_rows(user=user))
+    for row in rows:
+        counts = {status: 0 for status in [*CommitmentStatus.values, "none"]}
+        for status in row.commitment_statuses or []:
+            counts[status or "none"] += 1
+        row.commitments_by_status = counts
+    return rows

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -83,14 +84,6 @@ def commitment_updates(*, commitment: Commitment) -> QuerySet[CommitmentUpdate]:
     )
 
 
-def is_stale(commitment: Commitment, *, published_on: date, today: date) -> bool:
-    """Not done, and no update for STALE_AFTER_DAYS (counted from publication if none yet)."""
-    if commitment.latest_status == CommitmentStatus.DONE:
-        return False
-    last = commitment.latest_on or published_on
-    return (today - last).days > STALE_AFTER_DAYS
-
-
 def commitments_needing_reminder(*, month: date) -> QuerySet[Commitment]:
     """Commitments of every published prospectus that are not done, not updated since
     `month` began and not reminded about this month."""
@@ -138,8 +131,8 @@ def _quarter_ends(first: date, today: date) -> list[date]:
 STATUS_OVER_TIME_SQL = """
 WITH spans AS (
     SELECT u.status, u.reported_on,
-           LEAD(u.reported_on) OVER (
-               PARTITION BY u.commitment_key ORDER BY u.reported_on, u.id
+           LAG(u.reported_on) OVER (
+               PARTITION BY u.commitment_key ORDER BY u.reported_on DESC, u.id DESC
            ) AS next_on
     FROM partnerships_commitmentupdate u
     WHERE u.partnership_id = %(partnership)s
@@ -292,17 +285,24 @@ def indicator_chart(indicator: Indicator) -> Chart:
     )
 
 
+STALE_SHOWN = 50
+COMMITMENTS_PER_PAGE = 25
+
+
 @dataclass
 class ProgressDashboard:
     partnership: Partnership
     prospectus: Prospectus | None
-    commitments: list[Commitment] = field(default_factory=list)
+    # One page of the published commitments, each with its latest update.
+    commitments: Page | list = field(default_factory=list)
+    total: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
+    # The stale commitments (at most STALE_SHOWN of them) and how many there are in all.
     stale: list[Commitment] = field(default_factory=list)
+    stale_count: int = 0
     indicators: list[Indicator] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     indicator_charts: list[Chart] = field(default_factory=list)
-    updated_count: int = 0
 
     @property
     def status_rows(self) -> list[tuple[str, str, int]]:
@@ -311,29 +311,56 @@ class ProgressDashboard:
 
 
 def progress_dashboard(
-    *, partnership: Partnership, prospectus: Prospectus | None, today: date | None = None
+    *,
+    partnership: Partnership,
+    prospectus: Prospectus | None,
+    page: str | int | None = None,
+    with_stale: bool = True,
+    today: date | None = None,
 ) -> ProgressDashboard:
     """Everything the dashboard and the public progress page show, in a fixed number of
-    queries: commitments with their latest update (1), status over time (2), investment by
-    year (1), indicators with their readings (2)."""
+    queries whatever the number of commitments, updates or investment lines: indicators and
+    their readings (2); each commitment's latest status and date (1); the stale ones (1, when
+    there are some and `with_stale`); one page of commitments (1); status over time (2); investment by year (1).
+    """
     today = today or timezone.localdate()
     dashboard = ProgressDashboard(partnership=partnership, prospectus=prospectus)
     dashboard.indicators = indicators_with_readings(partnership=partnership)
     dashboard.indicator_charts = [indicator_chart(i) for i in dashboard.indicators]
     if prospectus is None or prospectus.published_version_id is None:
         return dashboard
-    commitments = list(published_commitments(prospectus=prospectus))
+    commitments = published_commitments(prospectus=prospectus)
     published_on = timezone.localdate(prospectus.published_at)
-    dashboard.commitments = commitments
-    by_status = defaultdict(int)
-    for commitment in commitments:
-        by_status[commitment.latest_status or "none"] += 1
-        commitment.is_stale = is_stale(commitment, published_on=published_on, today=today)
+    by_status: dict[str, int] = defaultdict(int)
+    stale_keys = []
+    # Only the key, status and date of each: the rows to show are read a page at a time.
+    for key, status, latest_on in (
+        Commitment.objects.filter(version_id=prospectus.published_version_id)
+        .annotate(latest_status=_latest_update("status"), latest_on=_latest_update("reported_on"))
+        .order_by("due_on", "pk")
+        .values_list("key", "latest_status", "latest_on")
+    ):
+        by_status[status or "none"] += 1
+        if status != CommitmentStatus.DONE and (
+            (today - (latest_on or published_on)).days > STALE_AFTER_DAYS
+        ):
+            stale_keys.append(key)
+    dashboard.total = sum(by_status.values())
     dashboard.by_status = dict(by_status)
-    dashboard.updated_count = len(commitments) - by_status.get("none", 0)
-    dashboard.stale = [c for c in commitments if c.is_stale]
+    dashboard.stale_count = len(stale_keys)
+    if stale_keys and with_stale:
+        dashboard.stale = list(commitments.filter(key__in=stale_keys[:STALE_SHOWN]))
+        for commitment in dashboard.stale:
+            commitment.is_stale = True
+    paginator = Paginator(commitments, COMMITMENTS_PER_PAGE)
+    # The total is known already: spare the paginator its COUNT query.
+    paginator.__dict__["count"] = dashboard.total
+    dashboard.commitments = paginator.get_page(page)
+    stale = set(stale_keys)
+    for commitment in dashboard.commitments:
+        commitment.is_stale = commitment.key in stale
     over_time = commitments_by_status_over_time(
-        prospectus=prospectus, total=len(commitments), today=today
+        prospectus=prospectus, total=dashboard.total, today=today
     )
     dashboard.charts = [
         status_over_time_chart(over_time, today=today),

@@ -7,7 +7,7 @@ partnerships' private pages.
 
 from django.views.generic import ListView
 
-from partnerships.selectors import programme_rows
+from partnerships.selectors import programme_table
 
 from .setup import SignedInPermissionMixin
 
@@ -18,4 +18,4 @@ class ProgrammeView(SignedInPermissionMixin, ListView):
     context_object_name = "partnerships"
 
     def get_queryset(self):
-        return programme_rows(user=self.request.user)
+        return programme_table(user=self.request.user)

@@ -36,11 +36,13 @@ class ProgressDashboardView(PartnershipMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         prospectus = prospectus_for_partnership(partnership=self.partnership)
-        dashboard = progress_dashboard(partnership=self.partnership, prospectus=prospectus)
+        dashboard = progress_dashboard(
+            partnership=self.partnership, prospectus=prospectus, page=self.request.GET.get("page")
+        )
         user = self.request.user
         can_run = user.has_perm("partnerships.run_partnership", self.partnership)
         mine = {rep.member_id for rep in represented_members(user).values()}
-        for commitment in dashboard.commitments:
+        for commitment in [*dashboard.commitments, *dashboard.stale]:
             commitment.can_update = can_run or commitment.member_id in mine
         context.update(dashboard=dashboard, can_run=can_run, exports=EXPORTS)
         return context
@@ -161,7 +163,12 @@ class ProgressPublicView(TemplateView):
         context.update(
             partnership=partnership,
             prospectus=prospectus,
-            dashboard=progress_dashboard(partnership=partnership, prospectus=prospectus),
+            dashboard=progress_dashboard(
+                partnership=partnership,
+                prospectus=prospectus,
+                page=self.request.GET.get("page"),
+                with_stale=False,
+            ),
         )
         return context
 

@@ -152,13 +152,13 @@ def test_programme_row_prospectus_and_commitments(client, secretariat, body):
     row = response.context["partnerships"][0]
     assert (row.prospectus_version, row.prospectus_version_status) == (1, "published")
     assert row.prospectus_published_at == prospectus.published_at
-    assert (
-        row.commitments_on_track,
-        row.commitments_at_risk,
-        row.commitments_off_track,
-        row.commitments_done,
-        row.commitments_none,
-    ) == (1, 1, 0, 0, 1)
+    assert row.commitments_by_status == {
+        "on_track": 1,
+        "at_risk": 1,
+        "off_track": 0,
+        "done": 0,
+        "none": 1,
+    }
     assert row.last_activity_on == timezone.localdate()
     page = response.content.decode()
     assert f"Published {prospectus.published_at:%-d %b %Y}" in page

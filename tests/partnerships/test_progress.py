@@ -431,13 +431,29 @@ def test_dashboard_queries_constant(
         )
     client.force_login(connector)
 
-    # session, user, role grants, partnership, prospectus, indicators, readings, commitments,
-    # first update, status over time, investment totals, represented members
-    with django_assert_num_queries(12):
+    # session, user, role grants, partnership, prospectus, indicators, readings, each
+    # commitment's latest status, one page of commitments, first update, status over time,
+    # investment totals, represented members
+    with django_assert_num_queries(13):
         response = client.get(reverse("partnerships:progress", args=[partnership.slug]))
 
     assert len(response.context["dashboard"].commitments) == rows
     assert response.context["dashboard"].by_status == {"at_risk": rows}
+
+
+def test_dashboard_commitments_paginated(client, connector, prospectus, partnership):
+    CommitmentFactory.create_batch(26, version=prospectus.published_version)
+    client.force_login(connector)
+
+    response = client.get(reverse("partnerships:progress", args=[partnership.slug]) + "?page=2")
+
+    dashboard = response.context["dashboard"]
+    assert (dashboard.total, len(dashboard.commitments), dashboard.commitments.number) == (
+        26,
+        1,
+        2,
+    )
+    assert dashboard.by_status == {"none": 26}
 
 
 def test_dashboard_before_publication(client, connector, partnership):
@@ -482,9 +498,9 @@ def test_public_progress_page_queries_constant(
         _update(commitment, days_ago=120, note="Going well.")
         InvestmentLineFactory(version=prospectus.published_version)
 
-    # partnership, prospectus, indicators (no readings to prefetch: none), commitments, first
-    # update, status over time, investment totals
-    with django_assert_num_queries(7):
+    # partnership, prospectus, indicators (no readings to prefetch: none), each commitment's
+    # latest status, one page of commitments, first update, status over time, investment totals
+    with django_assert_num_queries(8):
         response = client.get(reverse("partnerships:progress-public", args=[partnership.slug]))
 
     assert len(response.context["dashboard"].commitments) == rows
