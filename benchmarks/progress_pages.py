@@ -35,10 +35,14 @@ SLUG = "bench-progress"
 OTHER_PARTNERSHIPS = 9  # the programme view shows these too
 
 
-def ensure_database() -> None:
+def ensure_database(*, fresh: bool) -> None:
+    """Create the benchmark's database (anew when `fresh`: rows reference each other with
+    protected keys, so starting again is simpler than deleting in order)."""
     import psycopg
 
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        if fresh:
+            conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
@@ -76,7 +80,6 @@ def build(*, commitments: int, months: int, lines: int) -> None:
     published_at = timezone.make_aware(datetime.combine(start, datetime.min.time()))
     statuses = list(CommitmentStatus.values)
     with transaction.atomic():
-        Partnership.objects.filter(slug__startswith=SLUG).delete()
         body, _created = Body.objects.get_or_create(
             slug="bench-programme", defaults={"name": "Bench programme"}
         )
@@ -198,7 +201,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the data of the last run")
     args = parser.parse_args()
 
-    ensure_database()
+    ensure_database(fresh=not args.reuse)
     import django
 
     django.setup()

@@ -321,7 +321,8 @@ def progress_dashboard(
     """Everything the dashboard and the public progress page show, in a fixed number of
     queries whatever the number of commitments, updates or investment lines: indicators and
     their readings (2); each commitment's latest status and date (1); the stale ones (1, when
-    there are some and `with_stale`); one page of commitments (1); status over time (2); investment by year (1).
+    there are some and `with_stale`); one page of commitments (1); status over time (2);
+    investment by year (1).
     """
     today = today or timezone.localdate()
     dashboard = ProgressDashboard(partnership=partnership, prospectus=prospectus)
