@@ -66,6 +66,11 @@ class CommitmentUpdate(TimeStampedModel):
                 fields=["partnership", "commitment_key", "-reported_on", "-id"],
                 name="commitmentupdate_latest",
             ),
+            # The partnership's first and latest updates (dashboard, programme view), read
+            # from the index alone.
+            models.Index(
+                fields=["partnership", "reported_on", "id"], name="commitmentupdate_by_date"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,9 +32,10 @@ from partnerships.models import (
 
 from .prospectus import financial_year, investment_totals
 
-# How many quarters the "commitments by status over time" chart goes back, at most.
-QUARTERS_SHOWN = 20
+# How many quarters the "commitments by status over time" chart shows, at most (three years).
+QUARTERS_SHOWN = 12
 READINGS_SHOWN = 6
+OVER_TIME_CACHE_SECONDS = 24 * 60 * 60
 OPEN_STATUSES = [s for s in CommitmentStatus.values if s != CommitmentStatus.DONE]
 
 
@@ -154,28 +156,37 @@ def commitments_by_status_over_time(
     """For each quarter end (and today), how many commitments stood at each status, by their
     latest update on that day; commitments without an update yet are counted as "none".
 
-    One query: each update's span (until the commitment's next update) is joined to the
-    quarter ends it covers.
+    Two queries: what the partnership's updates are now (how many, the first date, the
+    newest entry), then, unless that answer is cached, each update's span (until the
+    commitment's next update) joined to the quarter ends it covers. The figures change only
+    when an update is added (or removed), which changes the first answer and so the cache key.
     """
     today = today or timezone.localdate()
     published_on = timezone.localdate(prospectus.published_at) if prospectus.published_at else today
-    first_update = (
-        CommitmentUpdate.objects.filter(partnership_id=prospectus.partnership_id)
-        .order_by("reported_on")
-        .values_list("reported_on", flat=True)
-        .first()
+    state = CommitmentUpdate.objects.filter(partnership_id=prospectus.partnership_id).aggregate(
+        first=Min("reported_on"), newest=Max("id"), count=Count("id")
     )
-    ends = _quarter_ends(min(first_update or published_on, published_on), today)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            STATUS_OVER_TIME_SQL,
-            {
-                "partnership": prospectus.partnership_id,
-                "version": prospectus.published_version_id,
-                "ends": ends,
-            },
-        )
-        rows = cursor.fetchall()
+    ends = _quarter_ends(min(state["first"] or published_on, published_on), today)
+    key = "partnerships:status-over-time:{}:{}:{}:{}:{}".format(
+        prospectus.partnership_id,
+        prospectus.published_version_id,
+        state["newest"],
+        state["count"],
+        today.isoformat(),
+    )
+    rows = cache.get(key)
+    if rows is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                STATUS_OVER_TIME_SQL,
+                {
+                    "partnership": prospectus.partnership_id,
+                    "version": prospectus.published_version_id,
+                    "ends": ends,
+                },
+            )
+            rows = cursor.fetchall()
+        cache.set(key, rows, OVER_TIME_CACHE_SECONDS)
     counts: dict[date, dict[str, int]] = defaultdict(dict)
     for period_end, status, count in rows:
         counts[period_end][status] = count
