@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from evidence.selectors_secretariat import bodies_run_by
+from evidence.selectors import bodies_run_by
 from levelup.models import Organisation, Place
 from levelup.selectors import organisations_similar
 from levelup.services import organisation_create, place_create
