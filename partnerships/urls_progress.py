@@ -17,7 +17,7 @@ urlpatterns = [
         name="indicator-reading-create",
     ),
     path(
-        "<slug:slug>/progress/export/<str:what>.<str:format>",
+        "<slug:slug>/progress/export/",
         progress.ProgressExportView.as_view(),
         name="progress-export",
     ),

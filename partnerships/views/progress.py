@@ -131,12 +131,13 @@ class IndicatorReadingCreateView(PartnershipMixin, FormView):
 
 
 class ProgressExportView(PartnershipMixin, TemplateView):
-    """Commitments or the investment plan of the published prospectus, as CSV or XLSX."""
+    """Commitments or the investment plan of the published prospectus, as CSV or XLSX
+    (`?what=commitments&format=csv`)."""
 
     http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
-        what, file_format = self.kwargs["what"], self.kwargs["format"]
+        what, file_format = request.GET.get("what"), request.GET.get("format")
         if what not in EXPORTS or file_format not in ("csv", "xlsx"):
             raise Http404
         prospectus = prospectus_for_partnership(partnership=self.partnership)

@@ -600,7 +600,8 @@ def test_commitments_csv(client, member, exportable, own_commitment, partnership
     client.force_login(member)
 
     response = client.get(
-        reverse("partnerships:progress-export", args=[partnership.slug, "commitments", "csv"])
+        reverse("partnerships:progress-export", args=[partnership.slug])
+        + "?what=commitments&format=csv"
     )
 
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
@@ -621,7 +622,8 @@ def test_investment_plan_xlsx(client, connector, exportable, partnership):
     client.force_login(connector)
 
     response = client.get(
-        reverse("partnerships:progress-export", args=[partnership.slug, "investment-plan", "xlsx"])
+        reverse("partnerships:progress-export", args=[partnership.slug])
+        + "?what=investment-plan&format=xlsx"
     )
 
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
@@ -636,7 +638,8 @@ def test_exports_refused(client, login_as, exportable, partnership, role, expect
     login_as(role)
 
     response = client.get(
-        reverse("partnerships:progress-export", args=[partnership.slug, "commitments", "csv"])
+        reverse("partnerships:progress-export", args=[partnership.slug])
+        + "?what=commitments&format=csv"
     )
 
     assert response.status_code == expected
@@ -646,7 +649,8 @@ def test_export_of_unknown_thing_is_404(client, connector, exportable, partnersh
     client.force_login(connector)
 
     response = client.get(
-        reverse("partnerships:progress-export", args=[partnership.slug, "passwords", "csv"])
+        reverse("partnerships:progress-export", args=[partnership.slug])
+        + "?what=passwords&format=csv"
     )
 
     assert response.status_code == 404

@@ -42,6 +42,8 @@ PUBLIC = {
     "invitation-accept",
     "prospectus-public",
     "prospectus-pdf",
+    "progress-public",
+    "commitment-public",
 }
 PERSONAL = {"partnership-mine", "action-mine"}
 # Pages for running a programme across places (site administrators, a body's secretariat).
@@ -125,9 +127,19 @@ def _object_kwargs(partnership) -> dict[str, dict]:
         "indicator-update": {"pk": IndicatorFactory(partnership=partnership).pk},
         "invitation-withdraw": {"pk": invitation.pk},
         "invitation-resend": {"pk": invitation.pk},
+        "commitment-update-create": {"key": _published_commitment(partnership).key},
+        "indicator-reading-create": {"pk": IndicatorFactory(partnership=partnership).pk},
         "goal-endorse": {"number": 1},
         "terms-endorse": {"number": 1},
     }
+
+
+def _published_commitment(partnership):
+    from tests.factories.partnerships import CommitmentFactory
+
+    from .test_progress import publish
+
+    return CommitmentFactory(version=publish(partnership).published_version)
 
 
 def _url(name: str, partnership, objects: dict[str, dict], slug=None) -> str:
