@@ -7,12 +7,11 @@ partnerships' private pages.
 
 from django.views.generic import ListView
 
+from levelup.views import PrivatePageMixin
 from partnerships.selectors import programme_table
 
-from .setup import SignedInPermissionMixin
 
-
-class ProgrammeView(SignedInPermissionMixin, ListView):
+class ProgrammeView(PrivatePageMixin, ListView):
     template_name = "partnerships/programme/list.html"
     permission_required = "partnerships.view_programme"
     context_object_name = "partnerships"

@@ -6,20 +6,18 @@ site administrators start partnerships and create organisations; a partnership's
 """
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
-from rules.contrib.views import PermissionRequiredMixin
 
 from evidence.selectors import bodies_run_by
 from levelup.models import Organisation, Place
 from levelup.selectors import organisations_similar
 from levelup.services import organisation_create, place_create
-from levelup.views import form_error_from
+from levelup.views import PrivatePageMixin, form_error_from
 from partnerships.forms_setup import (
     MemberExistingOrganisationForm,
     MemberNewOrganisationForm,
@@ -33,18 +31,7 @@ from partnerships.services import member_add, member_add_new_organisation, partn
 from .mixins import PartnershipMixin
 
 
-class SignedInPermissionMixin(PermissionRequiredMixin):
-    """Anonymous people are sent to sign in; signed-in people without the permission get 403."""
-
-    raise_exception = True
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return super().dispatch(request, *args, **kwargs)
-
-
-class PlaceCreateView(SignedInPermissionMixin, FormView):
+class PlaceCreateView(PrivatePageMixin, FormView):
     template_name = "partnerships/setup/place_form.html"
     permission_required = "levelup.add_place"
     form_class = PlaceForm
@@ -77,7 +64,7 @@ def _check_duplicates(form: OrganisationForm) -> bool:
     return False
 
 
-class OrganisationCreateView(SignedInPermissionMixin, FormView):
+class OrganisationCreateView(PrivatePageMixin, FormView):
     """A new organisation, after checking for similar names in the same place."""
 
     template_name = "partnerships/setup/organisation_form.html"
@@ -98,7 +85,7 @@ class OrganisationCreateView(SignedInPermissionMixin, FormView):
         return redirect("partnerships:programme")
 
 
-class PartnershipCreateView(SignedInPermissionMixin, FormView):
+class PartnershipCreateView(PrivatePageMixin, FormView):
     template_name = "partnerships/setup/partnership_form.html"
     permission_required = "partnerships.add_partnership"
     form_class = PartnershipCreateForm
