@@ -18,6 +18,7 @@ from levelup.outbox import outbox_queue
 from levelup.services import organisation_create, role_grant, role_revoke, unique_slug, user_create
 from partnerships.enums import STAGE_ORDER, MemberRole, PartnershipStage
 from partnerships.models import (
+    CommitmentUpdate,
     Invitation,
     Partnership,
     PartnershipFigure,
@@ -150,6 +151,18 @@ def partnership_stage_change(*, actor: User, partnership: Partnership, stage: st
                 "stage": _(
                     "A partnership reaches “prospectus published” by publishing its prospectus, "
                     "once every lead member has signed it off."
+                )
+            }
+        )
+    if (
+        stage == PartnershipStage.DELIVERING
+        and not CommitmentUpdate.objects.filter(partnership=partnership).exists()
+    ):
+        raise ValidationError(
+            {
+                "stage": _(
+                    "A partnership reaches “delivering” when its members report progress on "
+                    "the commitments of its published prospectus."
                 )
             }
         )

@@ -667,3 +667,21 @@ def test_commitment_member_representative_of_two_orgs(client, own_commitment, pa
     )
 
     assert response.status_code == 200
+
+
+def test_stage_delivering_not_by_hand_before_any_update(connector, prospectus, partnership):
+    from partnerships.services import partnership_stage_change
+
+    with pytest.raises(ValidationError) as excinfo:
+        partnership_stage_change(
+            actor=connector, partnership=partnership, stage=PartnershipStage.DELIVERING
+        )
+
+    assert excinfo.value.message_dict == {
+        "stage": [
+            "A partnership reaches “delivering” when its members report progress on the "
+            "commitments of its published prospectus."
+        ]
+    }
+    partnership.refresh_from_db()
+    assert partnership.stage == PartnershipStage.PROSPECTUS_PUBLISHED
