@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnerships", "0009_prospectus_drafting"),
+        ("partnerships", "0010_priority_citations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
