@@ -17,6 +17,7 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Que
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from evidence.models import Finding, Recommendation
 from levelup.charts import Chart, Series, bar_chart
 from levelup.money import format_gbp_short
 from partnerships.enums import STALE_AFTER_DAYS, CommitmentStatus
@@ -72,7 +73,20 @@ def published_commitments(*, prospectus: Prospectus) -> QuerySet[Commitment]:
 
 
 def commitment_published_get(*, prospectus: Prospectus, key) -> Commitment | None:
-    return published_commitments(prospectus=prospectus).filter(key=key).first()
+    """One published commitment, with its priority's cited findings and recommendations (the
+    public trace back to the evidence)."""
+    return (
+        published_commitments(prospectus=prospectus)
+        .filter(key=key)
+        .prefetch_related(
+            Prefetch("priority__findings", queryset=Finding.objects.select_related("call")),
+            Prefetch(
+                "priority__recommendations",
+                queryset=Recommendation.objects.select_related("call"),
+            ),
+        )
+        .first()
+    )
 
 
 def commitment_updates(*, commitment: Commitment) -> QuerySet[CommitmentUpdate]:

@@ -529,6 +529,29 @@ def test_public_trace_from_commitment_to_priority_and_updates(
     assert "Two employers left." in page
 
 
+def test_public_trace_from_commitment_back_to_the_evidence(
+    client, prospectus, own_commitment, partnership
+):
+    from tests.factories.evidence import FindingFactory, RecommendationFactory
+
+    finding = FindingFactory(title="Local buying keeps money in the town")
+    recommendation = RecommendationFactory(text="Councils should publish their spend by postcode.")
+    priority = PriorityFactory(version=prospectus.published_version)
+    priority.findings.add(finding)
+    priority.recommendations.add(recommendation)
+    own_commitment.priority = priority
+    own_commitment.save()
+
+    response = client.get(
+        reverse("partnerships:commitment-public", args=[partnership.slug, own_commitment.key])
+    )
+
+    page = response.content.decode()
+    assert "Local buying keeps money in the town" in page
+    assert "Councils should publish their spend by postcode." in page
+    assert finding.call.get_absolute_url() in page
+
+
 def test_public_trace_of_an_unpublished_commitment_is_404(client, prospectus, partnership):
     draft = CommitmentFactory(version__prospectus=prospectus)
 
