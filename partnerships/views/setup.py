@@ -181,7 +181,15 @@ class MemberAddView(PartnershipMixin, TemplateView):
 
     def _add_new(self):
         form = MemberNewOrganisationForm(self.request.POST, prefix="new")
-        if form.is_valid() and _check_duplicates(form):
+        if form.is_valid() and not _check_duplicates(form):
+            members = set(
+                PartnershipMember.objects.active()
+                .filter(partnership=self.partnership)
+                .values_list("organisation_id", flat=True)
+            )
+            for organisation in form.similar:
+                organisation.is_member = organisation.pk in members
+        elif form.is_valid():
             try:
                 member = member_add_new_organisation(
                     actor=self.request.user,

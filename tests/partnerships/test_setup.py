@@ -396,3 +396,29 @@ def test_connector_of_another_partnership_cannot_create_organisations_page(clien
     response = client.get(reverse("partnerships:organisation-create"))
 
     assert response.status_code == 403
+
+
+def test_member_add_similar_names_say_which_are_members_already(client, connector, partnership):
+    joined = OrganisationFactory(name="Blackpool Youth Network", place=partnership.place)
+    PartnershipMember.objects.create(partnership=partnership, organisation=joined)
+    OrganisationFactory(name="Blackpool Youth Networks", place=partnership.place)
+    client.force_login(connector)
+
+    response = client.post(
+        reverse("partnerships:member-add", args=[partnership.slug]),
+        {
+            "new-name": "Blackpool Youth Network CIC",
+            "new-type": OrganisationType.COMMUNITY,
+            "new-place": partnership.place.pk,
+            "new-role": MemberRole.MEMBER,
+        },
+    )
+
+    similar = response.context["new_form"].similar
+    assert [(o.name, o.is_member) for o in similar] == [
+        ("Blackpool Youth Network", True),
+        ("Blackpool Youth Networks", False),
+    ]
+    page = response.content.decode()
+    assert page.count("Add this one") == 1
+    assert "(already a member)" in page
