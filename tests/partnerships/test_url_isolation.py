@@ -127,19 +127,31 @@ def _object_kwargs(partnership) -> dict[str, dict]:
         "indicator-update": {"pk": IndicatorFactory(partnership=partnership).pk},
         "invitation-withdraw": {"pk": invitation.pk},
         "invitation-resend": {"pk": invitation.pk},
-        "commitment-update-create": {"key": _published_commitment(partnership).key},
+        "commitment-update-create": {"key": _published_commitment(version.prospectus).key},
         "indicator-reading-create": {"pk": IndicatorFactory(partnership=partnership).pk},
         "goal-endorse": {"number": 1},
         "terms-endorse": {"number": 1},
     }
 
 
-def _published_commitment(partnership):
+def _published_commitment(prospectus):
+    """A commitment of a version 2 of `prospectus`, published (version 1 stays a draft)."""
+    from django.utils import timezone
+
+    from partnerships.enums import ProspectusVersionStatus
     from tests.factories.partnerships import CommitmentFactory
 
-    from .test_progress import publish
-
-    return CommitmentFactory(version=publish(partnership).published_version)
+    now = timezone.now()
+    published = ProspectusVersionFactory(
+        prospectus=prospectus,
+        number=2,
+        status=ProspectusVersionStatus.PUBLISHED,
+        sent_at=now,
+        published_at=now,
+    )
+    prospectus.published_version, prospectus.published_at = published, now
+    prospectus.save()
+    return CommitmentFactory(version=published)
 
 
 def _url(name: str, partnership, objects: dict[str, dict], slug=None) -> str:
