@@ -179,7 +179,11 @@ class Organisation(TimeStampedModel):
         ]
         rules_permissions = {
             "view": perms.always_allow,
-            "add": perms.is_site_admin,
+            # The secretariat of a programme body sets up partnerships and their organisations;
+            # a connector adds new organisations as members.
+            "add": perms.is_site_admin
+            | perms.has_any_secretariat_role
+            | perms.has_any_connector_role,
             "change": perms.is_site_admin,
             "delete": perms.is_site_admin,
         }

@@ -30,4 +30,9 @@ def has_any_secretariat_role(user) -> bool:
     return bool(user and user.is_authenticated and user.secretariat_body_ids)
 
 
+@rules.predicate
+def has_any_connector_role(user) -> bool:
+    return bool(user and user.is_authenticated and user.connector_partnership_ids)
+
+
 rules.add_perm("levelup.view_account", is_authenticated)

@@ -10,11 +10,12 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .audit import audit_record
 from .enums import ROLE_TARGET_MODELS, Role
-from .models import OutboundEmail, RoleGrant, User
+from .models import Organisation, OutboundEmail, Place, RoleGrant, User
 from .outbox import outbox_queue_deferred
 
 
@@ -109,6 +110,82 @@ def password_reset_render(email: OutboundEmail) -> tuple[list[str], dict] | None
     }
 
 
+def unique_slug(model: type[models.Model], text: str, *, max_length: int = 100) -> str:
+    """A slug for `text` that no row of `model` uses yet: "name", then "name-2", "name-3"…"""
+    base = slugify(text)[:max_length].strip("-") or model._meta.model_name
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+PLACE_FIELDS = ["name", "slug", "local_authority", "region", "ons_code"]
+ORGANISATION_FIELDS = ["name", "slug", "type", "size", "sector", "website", "place"]
+
+
+@transaction.atomic
+def place_create(
+    *, actor: User, name: str, local_authority: str, region: str, ons_code: str = ""
+) -> Place:
+    """A new place (a town or city) partnerships can be started in (site administrators)."""
+    place = Place(
+        name=name.strip(),
+        slug=unique_slug(Place, name),
+        local_authority=local_authority.strip(),
+        region=region.strip(),
+        ons_code=ons_code.strip().upper(),
+    )
+    place.full_clean()
+    place.save()
+    audit_record(
+        actor=actor,
+        action="levelup.place.create",
+        target=place,
+        changes={field: getattr(place, field) for field in PLACE_FIELDS},
+    )
+    return place
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    actor: User,
+    name: str,
+    type: str,
+    place: Place | None = None,
+    size: str = "",
+    sector: str = "",
+    website: str = "",
+) -> Organisation:
+    """A new organisation. Callers offer `organisations_similar` first, so that people pick an
+    existing one rather than make a near-duplicate; this only refuses the exact same name in
+    the same place."""
+    name = " ".join(name.split())
+    if Organisation.objects.filter(name__iexact=name, place=place).exists():
+        raise ValidationError(
+            {"name": _("An organisation with this name already exists in this place.")}
+        )
+    organisation = Organisation(
+        name=name,
+        slug=unique_slug(Organisation, name, max_length=300),
+        type=type,
+        size=size,
+        sector=sector.strip(),
+        website=website.strip(),
+        place=place,
+    )
+    organisation.full_clean()
+    organisation.save()
+    audit_record(
+        actor=actor,
+        action="levelup.organisation.create",
+        target=organisation,
+        changes={field: getattr(organisation, field) for field in ORGANISATION_FIELDS},
+    )
+    return organisation
+
+
 def _is_user(actor) -> bool:
     return actor is not None and getattr(actor, "is_authenticated", False)
 
@@ -119,9 +196,12 @@ def _forget_roles(user: User) -> None:
 
 __all__ = [
     "Role",
+    "organisation_create",
     "password_reset_render",
     "password_reset_request",
+    "place_create",
     "role_grant",
     "role_revoke",
+    "unique_slug",
     "user_create",
 ]

@@ -1,9 +1,10 @@
 """The partnerships part of the demo data, written in our own words. Idempotent.
 
-Blackpool has run for two years: many engagements, asks and offers matched, a common goal and
-terms of reference agreed, and its place prospectus published (`demo_prospectus`). Wisbech is
-active and its goal is being endorsed (two of three lead members so far). Bradford is forming
-and has had its first engagements.
+Blackpool has run for two years: many engagements, asks and deliverables matched, a common goal
+and terms of reference agreed, its place prospectus published (`demo_prospectus`) and progress
+reported on its commitments since (`demo_progress`). Wisbech is active and its goal is being
+endorsed (two of three lead members so far). Bradford is forming and has had its first
+engagements.
 
 Each partnership's history is written once, in one transaction, through the services (so it
 is audited like real use); a partnership that already has engagements is left as it is.
@@ -22,6 +23,7 @@ from levelup.enums import OrganisationType, Role
 from levelup.models import Body, Organisation, Place, User
 from levelup.services import user_create
 
+from .demo_progress import load_progress
 from .demo_prospectus import load_prospectuses
 from .enums import AgreementKind, FigureKind, MatchStatus, MemberRole, PartnershipStage
 from .models import AgreementVersion, Engagement, Partnership, PartnershipMember
@@ -223,6 +225,7 @@ def load_partnerships() -> None:
         if not Engagement.objects.filter(partnership=partnership).exists():
             load(partnership)
     load_prospectuses()
+    load_progress()
 
 
 def _load_blackpool(partnership: Partnership) -> None:
@@ -278,7 +281,7 @@ def _load_blackpool(partnership: Partnership) -> None:
         ("site_visit", "Walk along the promenade with the hotels group"),
         ("workshop", "Agreeing the terms of reference"),
         ("one_to_one", "Procurement: buying local from the council"),
-        ("roundtable", "Apprenticeships: matching offers to asks"),
+        ("roundtable", "Apprenticeships: matching deliverables to asks"),
         ("workshop", "Second version of the goal"),
         ("site_visit", "Printing works visit with Year 10 pupils"),
         ("roundtable", "Funding partners: the combined authority joins"),
@@ -432,7 +435,7 @@ def _load_blackpool(partnership: Partnership) -> None:
         partnership=partnership,
         exit_plan=(
             "From year three the college hosts the partnership's meetings and the council's "
-            "economic development team keeps the log of asks and offers. The champion chairs "
+            "economic development team keeps the log of asks and deliverables. The champion chairs "
             "the quarterly meeting; lead members share the cost of a part-time coordinator."
         ),
     )

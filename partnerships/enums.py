@@ -114,3 +114,16 @@ class ProspectusVersionStatus(models.TextChoices):
 # The background job (levelup.Job kind, and its Celery task's name) that renders the
 # published prospectus as a PDF.
 PDF_JOB_KIND = "partnerships.prospectus_pdf_render"
+
+
+class CommitmentStatus(models.TextChoices):
+    """How a commitment stands, reported in its progress updates."""
+
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+    DONE = "done", _("Done")
+
+
+# A commitment with no update for this long is stale: the connector chases it.
+STALE_AFTER_DAYS = 90

@@ -1,3 +1,5 @@
+from decimal import Decimal, InvalidOperation
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import password_validation
@@ -5,8 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from levelup.models import Organisation, User
+from levelup.money import format_gbp, parse_gbp
 
 from .enums import (
+    MONEY_KINDS,
+    CommitmentStatus,
     EngagementKind,
     ExchangeKind,
     FigureKind,
@@ -134,7 +139,12 @@ class FigureForm(forms.Form):
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker. Its value must be ISO (2026-11-30), whatever the locale."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs=attrs, format=format or "%Y-%m-%d")
 
 
 class EngagementForm(forms.Form):
@@ -178,8 +188,33 @@ class ActionForm(forms.Form):
         self.helper = _helper()
 
 
+def parse_quantity(text: str, *, money: bool) -> Decimal:
+    """A quantity as typed: pounds ("£1,200,000", "1.2m") for money, else a plain number
+    ("1,500", "2.5"). Raises ValidationError with a message that says what to type."""
+    if money:
+        return parse_gbp(text)
+    cleaned = (text or "").strip().replace(",", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValidationError(_("Enter a number, like 20 or 1,500."), code="invalid") from None
+    if not value.is_finite():
+        raise ValidationError(_("Enter a number, like 20 or 1,500."), code="invalid")
+    if value < 0:
+        raise ValidationError(_("The quantity must be more than zero."), code="negative")
+    return value.quantize(Decimal("0.01"))
+
+
+def quantity_text(value: Decimal, *, money: bool) -> str:
+    """How a stored quantity is shown back in a form."""
+    return format_gbp(value) if money else f"{value.normalize():f}"
+
+
+QUANTITY_HELP = _("A number, like 20 or 1,500; for money, pounds like £150,000, 1.2m or £1.2bn.")
+
+
 class ExchangeForm(forms.Form):
-    """An ask or an offer. `members` are the organisations the person may record for."""
+    """An ask or a deliverable. `members` are the organisations the person may record for."""
 
     member = forms.ModelChoiceField(
         label=_("Organisation"), queryset=PartnershipMember.objects.none()
@@ -190,9 +225,7 @@ class ExchangeForm(forms.Form):
         max_length=500,
         help_text=_("For example: apprenticeship placements for 20 young people."),
     )
-    quantity = forms.DecimalField(
-        label=_("Quantity"), max_digits=14, decimal_places=2, widget=forms.TextInput
-    )
+    quantity = forms.CharField(label=_("Quantity"), max_length=40, help_text=QUANTITY_HELP)
     unit = forms.CharField(
         label=_("Unit (optional)"),
         max_length=50,
@@ -211,21 +244,38 @@ class ExchangeForm(forms.Form):
         self.fields["quantity"].widget.attrs["inputmode"] = "decimal"
         self.helper = _helper()
 
+    def clean(self):
+        cleaned = super().clean()
+        text = cleaned.get("quantity")
+        if text is not None and "quantity" not in self.errors:
+            try:
+                cleaned["quantity"] = parse_quantity(text, money=cleaned.get("kind") in MONEY_KINDS)
+            except ValidationError as exc:
+                self.add_error("quantity", exc)
+        return cleaned
+
 
 class MatchForm(forms.Form):
-    deliverable = forms.ModelChoiceField(label=_("Offer"), queryset=Deliverable.objects.none())
-    quantity = forms.DecimalField(
-        label=_("Quantity to match"), max_digits=14, decimal_places=2, widget=forms.TextInput
+    deliverable = forms.ModelChoiceField(
+        label=_("Deliverable"), queryset=Deliverable.objects.none()
     )
+    quantity = forms.CharField(label=_("Quantity to match"), max_length=40)
 
-    def __init__(self, *args, deliverables, **kwargs):
+    def __init__(self, *args, deliverables, money: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.money = money
+        if money:
+            self.fields["quantity"].label = _("Amount to match")
+            self.fields["quantity"].help_text = _("In pounds, for example £150,000 or 1.2m.")
         self.fields["deliverable"].queryset = deliverables
         self.fields["deliverable"].label_from_instance = lambda d: (
             f"{d.member.organisation.name}: {d}"
         )
         self.fields["quantity"].widget.attrs["inputmode"] = "decimal"
         self.helper = _helper()
+
+    def clean_quantity(self):
+        return parse_quantity(self.cleaned_data["quantity"], money=self.money)
 
 
 class MatchMoveForm(forms.Form):
@@ -296,3 +346,87 @@ class IndicatorForm(forms.Form):
 
 class StageForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=PartnershipStage.choices)
+
+
+class CommitmentUpdateForm(forms.Form):
+    reported_on = forms.DateField(
+        label=_("Date of the update"), widget=DateInput, help_text=_("Today or earlier.")
+    )
+    status = forms.ChoiceField(
+        label=_("How it stands"), choices=CommitmentStatus.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What has happened since the last update, and what is next."),
+    )
+    figure = forms.CharField(
+        label=_("Figure (optional)"),
+        required=False,
+        max_length=40,
+        help_text=_("A number that shows progress, for example 35."),
+    )
+    figure_label = forms.CharField(
+        label=_("What the figure counts (optional)"),
+        required=False,
+        max_length=100,
+        help_text=_("For example: jobs created."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["figure"].widget.attrs["inputmode"] = "decimal"
+        self.helper = _helper()
+
+    def clean_figure(self):
+        text = self.cleaned_data["figure"].strip()
+        if not text:
+            return None
+        try:
+            return parse_quantity(text, money=False)
+        except ValidationError as exc:
+            if exc.code == "negative":
+                raise ValidationError(_("The figure cannot be negative.")) from None
+            raise
+
+    def clean(self):
+        cleaned = super().clean()
+        has_figure = cleaned.get("figure") is not None
+        label = (cleaned.get("figure_label") or "").strip()
+        if has_figure and not label:
+            self.add_error(
+                "figure_label", _("Say what the figure counts, for example: jobs created.")
+            )
+        elif label and not has_figure and "figure" not in self.errors:
+            self.add_error("figure", _("Enter the figure, or leave both empty."))
+        return cleaned
+
+
+class IndicatorReadingForm(forms.Form):
+    measured_on = forms.DateField(
+        label=_("Date of the reading"), widget=DateInput, help_text=_("Today or earlier.")
+    )
+    value = forms.CharField(label=_("Value"), max_length=40)
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=300)
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.money = indicator.unit == "£"
+        self.fields["value"].label = _("Value (%(unit)s)") % {"unit": indicator.unit}
+        self.fields["value"].widget.attrs["inputmode"] = "decimal"
+        self.helper = _helper()
+
+    def clean_value(self):
+        text = self.cleaned_data["value"]
+        if self.money:
+            return parse_gbp(text)
+        cleaned = text.strip().replace(",", "")
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            raise ValidationError(_("Enter a number, like 35 or 8.4."), code="invalid") from None
+        if not value.is_finite() or abs(value) >= Decimal("1e14"):
+            raise ValidationError(_("Enter a number, like 35 or 8.4."), code="invalid")
+        return value.quantize(Decimal("0.01"))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import rules
 
-from levelup.rules import always_allow, is_site_admin
+from levelup.rules import always_allow, has_any_secretariat_role, is_site_admin
 
 _REPRESENTED = "_partnerships_represented_members"
 
@@ -123,13 +123,18 @@ can_run_partnership = is_site_admin | is_partnership_connector
 can_view_partnership_private = can_run_partnership | is_partnership_member
 can_edit_exchange = can_run_partnership | (is_partnership_member & is_own_organisation)
 can_record_exchange = can_run_partnership | (is_partnership_member & is_member_representative)
+# Members report progress on their own organisation's commitments; connectors on any.
+can_update_commitment = can_edit_exchange
 
 rules.add_perm("partnerships.view_partnership_private", can_view_partnership_private)
 rules.add_perm("partnerships.run_partnership", can_run_partnership)
 can_manage_connectors = is_site_admin | is_programme_secretariat
 
 rules.add_perm("partnerships.manage_connectors", can_manage_connectors)
+# The secretariat of a programme body follows its partnerships on one page (counts only).
+rules.add_perm("partnerships.view_programme", is_site_admin | has_any_secretariat_role)
 rules.add_perm("partnerships.record_exchange", can_record_exchange)
+rules.add_perm("partnerships.update_commitment", can_update_commitment)
 rules.add_perm("partnerships.endorse_agreement", is_partnership_member & is_lead_representative)
 # The prospectus: the connector drafts and publishes, members (and the connector) comment,
 # lead members sign off; members edit their own organisation's commitments (`can_edit_exchange`).
@@ -144,8 +149,10 @@ __all__ = [
     "can_manage_connectors",
     "can_record_exchange",
     "can_run_partnership",
+    "can_update_commitment",
     "can_view_partnership_private",
     "forget_represented_members",
+    "has_any_secretariat_role",
     "is_action_owner",
     "is_programme_secretariat",
     "is_site_admin",

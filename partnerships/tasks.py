@@ -4,7 +4,7 @@ from celery import shared_task
 
 from levelup.jobs import JobError, JobRun, job_task
 from partnerships.enums import PDF_JOB_KIND
-from partnerships.services import action_reminders_send
+from partnerships.services import action_reminders_send, commitment_reminders_send
 from partnerships.services.prospectus import PDF_STEPS, prospectus_pdf_render
 
 logger = logging.getLogger(__name__)
@@ -16,6 +16,12 @@ def action_reminders_send_task() -> int:
     sent = action_reminders_send()
     logger.info("partnerships: %s action reminder(s) queued", sent)
     return sent
+
+
+@shared_task(name="partnerships.commitment_reminders_send")
+def commitment_reminders_send_task() -> int:
+    """Monthly (Celery beat): ask for an update on each open commitment, once a month."""
+    return commitment_reminders_send()
 
 
 @job_task(kind=PDF_JOB_KIND, soft_time_limit=240, time_limit=300)

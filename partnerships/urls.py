@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .enums import AgreementKind
+from .urls_progress import urlpatterns as progress_urlpatterns
 from .urls_prospectus import urlpatterns as prospectus_urlpatterns
 from .views import (
     agreement,
@@ -11,6 +12,8 @@ from .views import (
     partnership,
     people,
     plan,
+    programme,
+    setup,
 )
 
 app_name = "partnerships"
@@ -19,6 +22,14 @@ urlpatterns = [
     path("", partnership.PartnershipListView.as_view(), name="partnership-list"),
     path("mine/", partnership.MyPartnershipListView.as_view(), name="partnership-mine"),
     path("actions/mine/", engagement.MyActionListView.as_view(), name="action-mine"),
+    path("programme/", programme.ProgrammeView.as_view(), name="programme"),
+    path("new/", setup.PartnershipCreateView.as_view(), name="partnership-create"),
+    path("places/new/", setup.PlaceCreateView.as_view(), name="place-create"),
+    path(
+        "organisations/new/",
+        setup.OrganisationCreateView.as_view(),
+        name="organisation-create",
+    ),
     path(
         "invitations/<str:token>/",
         invitation.InvitationAcceptView.as_view(),
@@ -32,6 +43,7 @@ urlpatterns = [
         name="partnership-notes",
     ),
     path("<slug:slug>/members/", member.MemberListView.as_view(), name="member-list"),
+    path("<slug:slug>/members/add/", setup.MemberAddView.as_view(), name="member-add"),
     path(
         "<slug:slug>/members/invite/", member.InvitationCreateView.as_view(), name="member-invite"
     ),
@@ -106,18 +118,18 @@ urlpatterns = [
     ),
     path("<slug:slug>/asks/<int:pk>/match/", exchange.MatchCreateView.as_view(), name="ask-match"),
     path(
-        "<slug:slug>/offers/",
-        exchange.ExchangeListView.as_view(config=exchange.OFFERS),
+        "<slug:slug>/deliverables/",
+        exchange.ExchangeListView.as_view(config=exchange.DELIVERABLES),
         name="deliverable-list",
     ),
     path(
-        "<slug:slug>/offers/new/",
-        exchange.ExchangeCreateView.as_view(config=exchange.OFFERS),
+        "<slug:slug>/deliverables/new/",
+        exchange.ExchangeCreateView.as_view(config=exchange.DELIVERABLES),
         name="deliverable-create",
     ),
     path(
-        "<slug:slug>/offers/<int:pk>/edit/",
-        exchange.ExchangeUpdateView.as_view(config=exchange.OFFERS),
+        "<slug:slug>/deliverables/<int:pk>/edit/",
+        exchange.ExchangeUpdateView.as_view(config=exchange.DELIVERABLES),
         name="deliverable-update",
     ),
     path("<slug:slug>/matches/", exchange.MatchBoardView.as_view(), name="match-board"),
@@ -196,3 +208,4 @@ urlpatterns = [
     ),
 ]
 urlpatterns += prospectus_urlpatterns
+urlpatterns += progress_urlpatterns

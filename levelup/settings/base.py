@@ -366,6 +366,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partnerships.action_reminders_send",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Once a month: ask the owners of open commitments for an update (each one once a month).
+    "partnerships-commitment-reminders": {
+        "task": "partnerships.commitment_reminders_send",
+        "schedule": crontab(day_of_month=1, hour=9, minute=0),
+    },
 }
 
 SITE_NAME = "LevelUp"

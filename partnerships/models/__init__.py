@@ -12,6 +12,7 @@ from .partnership import (
     Representative,
     RepresentativeQuerySet,
 )
+from .progress import CommitmentReminder, CommitmentUpdate, IndicatorReading
 from .prospectus import (
     Commitment,
     InvestmentLine,
@@ -27,11 +28,14 @@ __all__ = [
     "AgreementVersion",
     "Ask",
     "Commitment",
+    "CommitmentReminder",
+    "CommitmentUpdate",
     "Deliverable",
     "Endorsement",
     "Engagement",
     "Exchange",
     "Indicator",
+    "IndicatorReading",
     "InvestmentLine",
     "Invitation",
     "Match",

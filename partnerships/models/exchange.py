@@ -80,7 +80,7 @@ class Deliverable(Exchange):
 
 
 class Match(TimeStampedModel):
-    """The connector's pairing of (part of) an offer with (part of) an ask."""
+    """The connector's pairing of (part of) a deliverable with (part of) an ask."""
 
     partnership = models.ForeignKey(
         Partnership, verbose_name=_("partnership"), on_delete=models.CASCADE, related_name="matches"
@@ -89,7 +89,10 @@ class Match(TimeStampedModel):
         Ask, verbose_name=_("ask"), on_delete=models.PROTECT, related_name="matches"
     )
     deliverable = models.ForeignKey(
-        Deliverable, verbose_name=_("offer"), on_delete=models.PROTECT, related_name="matches"
+        Deliverable,
+        verbose_name=_("deliverable"),
+        on_delete=models.PROTECT,
+        related_name="matches",
     )
     quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=2)
     status = models.CharField(

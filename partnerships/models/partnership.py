@@ -59,7 +59,8 @@ class Partnership(TimeStampedModel):
         verbose_name_plural = _("partnerships")
         rules_permissions = {
             "view": perms.always_allow,
-            "add": perms.is_site_admin,
+            # The secretariat of a body starts partnerships in its programme.
+            "add": perms.is_site_admin | perms.has_any_secretariat_role,
             "change": perms.can_run_partnership,
             "delete": perms.is_site_admin,
         }

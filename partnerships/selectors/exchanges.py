@@ -1,4 +1,4 @@
-"""Asks, offers and the matches between them."""
+"""Asks, deliverables and the matches between them."""
 
 from dataclasses import dataclass
 
@@ -100,8 +100,8 @@ class ExchangeSummary:
     asks_met: int
     asks_partly: int
     asks_open: int
-    offers_used: int
-    offers_unused: int
+    deliverables_used: int
+    deliverables_unused: int
     matches_by_status: dict[str, int]
 
 
@@ -109,10 +109,10 @@ def exchange_summary(*, partnership: Partnership) -> ExchangeSummary:
     """Counts for the summary page, in three queries whatever the number of rows."""
     asks = asks_for_partnership(partnership=partnership).order_by()
     ask_counts = dict(asks.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
-    offers = _with_matched(
+    deliverables = _with_matched(
         Deliverable.objects.filter(partnership=partnership), "deliverable"
     ).order_by()
-    offer_counts = offers.aggregate(
+    deliverable_counts = deliverables.aggregate(
         used=Count("pk", filter=Q(matched__gt=0)), unused=Count("pk", filter=Q(matched=0))
     )
     by_status = dict(
@@ -126,7 +126,7 @@ def exchange_summary(*, partnership: Partnership) -> ExchangeSummary:
         asks_met=ask_counts.get("met", 0),
         asks_partly=ask_counts.get("partly", 0),
         asks_open=ask_counts.get("open", 0),
-        offers_used=offer_counts["used"],
-        offers_unused=offer_counts["unused"],
+        deliverables_used=deliverable_counts["used"],
+        deliverables_unused=deliverable_counts["unused"],
         matches_by_status={status: by_status.get(status, 0) for status in MatchStatus.values},
     )

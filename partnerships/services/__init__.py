@@ -31,8 +31,10 @@ from .members import (
     invitation_token_hash,
     invitation_withdraw,
     member_add,
+    member_add_new_organisation,
     member_remove,
     member_role_change,
+    partnership_create,
     partnership_delete,
     partnership_notes_update,
     partnership_save,
@@ -41,6 +43,7 @@ from .members import (
     representative_remove,
 )
 from .plan import exit_plan_update, indicator_create, indicator_update
+from .progress import commitment_reminders_send, commitment_update_add, indicator_reading_add
 from .prospectus import (
     commitment_create,
     commitment_delete,
@@ -77,7 +80,9 @@ __all__ = [
     "ask_update",
     "commitment_create",
     "commitment_delete",
+    "commitment_reminders_send",
     "commitment_update",
+    "commitment_update_add",
     "connector_grant",
     "connector_revoke",
     "deliverable_create",
@@ -88,6 +93,7 @@ __all__ = [
     "figure_add",
     "figure_remove",
     "indicator_create",
+    "indicator_reading_add",
     "indicator_update",
     "investment_line_create",
     "investment_line_delete",
@@ -103,8 +109,10 @@ __all__ = [
     "match_create",
     "match_move",
     "member_add",
+    "member_add_new_organisation",
     "member_remove",
     "member_role_change",
+    "partnership_create",
     "partnership_delete",
     "partnership_notes_update",
     "partnership_save",

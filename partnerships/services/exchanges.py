@@ -1,4 +1,4 @@
-"""Writes on asks, deliverables (offers) and the connector's matches between them."""
+"""Writes on asks, deliverables and the connector's matches between them."""
 
 from decimal import Decimal
 
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from levelup.audit import audit_diff, audit_record
 from levelup.models import User
+from levelup.money import format_gbp
 from partnerships.enums import (
     EXCHANGE_DEFAULT_UNITS,
     EXCHANGE_MAX_QUANTITY,
@@ -23,14 +24,15 @@ EXCHANGE_FIELDS = ["member", "kind", "description", "quantity", "unit"]
 
 
 def _amount(value: Decimal, unit: str) -> str:
-    text = f"{value.normalize():,f}"
-    return f"£{text}" if unit == "£" else f"{text} {unit}"
+    if unit == "£":
+        return format_gbp(value)
+    return f"{value.normalize():,f} {unit}"
 
 
 def _clean_exchange(
     *, partnership: Partnership, member: PartnershipMember, kind: str, quantity, unit: str
 ) -> str:
-    """Check the parts of an ask or offer that the database cannot; returns the unit to store."""
+    """Check what the database cannot of an ask or deliverable; returns the unit to store."""
     if member.partnership_id != partnership.pk or not member.is_active:
         raise ValidationError({"member": _("Choose a current member of this partnership.")})
     if quantity is None or quantity <= 0:
@@ -44,9 +46,11 @@ def _clean_exchange(
                     "Check for an extra nought."
                 )
                 % {
-                    "quantity": f"{Decimal(quantity).normalize():,f}",
+                    "quantity": format_gbp(quantity)
+                    if kind in MONEY_KINDS
+                    else f"{Decimal(quantity).normalize():,f}",
                     "kind": ExchangeKind(kind).label.lower(),
-                    "limit": f"{limit:,}",
+                    "limit": format_gbp(limit) if kind in MONEY_KINDS else f"{limit:,}",
                 }
             }
         )
@@ -148,7 +152,7 @@ def _remaining(item, *, exclude_match: Match | None = None) -> Decimal:
 
 
 def _check_capacity(ask: Ask, deliverable: Deliverable, quantity, *, match=None) -> None:
-    """Refuse a match that would meet an ask beyond its quantity or use more than is offered."""
+    """Refuse a match that would meet an ask beyond its quantity, or use up more than is offered."""
     ask_left = _remaining(ask, exclude_match=match)
     if quantity > ask_left:
         raise ValidationError(
@@ -163,17 +167,17 @@ def _check_capacity(ask: Ask, deliverable: Deliverable, quantity, *, match=None)
                 }
             }
         )
-    offer_left = _remaining(deliverable, exclude_match=match)
-    if quantity > offer_left:
+    deliverable_left = _remaining(deliverable, exclude_match=match)
+    if quantity > deliverable_left:
         raise ValidationError(
             {
                 "quantity": _(
-                    "The offer does not have that much left: %(total)s was offered and only "
+                    "The deliverable does not have that much left: %(total)s was offered and only "
                     "%(left)s is not matched yet."
                 )
                 % {
                     "total": _amount(deliverable.quantity, deliverable.unit),
-                    "left": _amount(max(offer_left, Decimal(0)), deliverable.unit),
+                    "left": _amount(max(deliverable_left, Decimal(0)), deliverable.unit),
                 }
             }
         )
@@ -189,13 +193,13 @@ def match_create(
         Deliverable.objects.select_for_update().select_related("member").get(pk=deliverable.pk)
     )
     if ask.partnership_id != partnership.pk or deliverable.partnership_id != partnership.pk:
-        raise ValidationError(_("The ask and the offer must belong to this partnership."))
+        raise ValidationError(_("The ask and the deliverable must belong to this partnership."))
     if ask.kind != deliverable.kind:
         raise ValidationError(
             {
-                "deliverable": _("An offer of %(offer)s cannot meet an ask for %(ask)s.")
+                "deliverable": _("A deliverable of %(deliverable)s cannot meet an ask for %(ask)s.")
                 % {
-                    "offer": deliverable.get_kind_display().lower(),
+                    "deliverable": deliverable.get_kind_display().lower(),
                     "ask": ask.get_kind_display().lower(),
                 }
             }
@@ -204,10 +208,10 @@ def match_create(
         raise ValidationError(
             {
                 "deliverable": _(
-                    "The offer is counted in %(offer)s and the ask in %(ask)s; "
+                    "The deliverable is counted in %(deliverable)s and the ask in %(ask)s; "
                     "edit one so that they use the same unit."
                 )
-                % {"offer": deliverable.unit, "ask": ask.unit}
+                % {"deliverable": deliverable.unit, "ask": ask.unit}
             }
         )
     if ask.member.organisation_id == deliverable.member.organisation_id:

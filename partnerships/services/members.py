@@ -8,15 +8,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from levelup.audit import audit_diff, audit_record
 from levelup.enums import Role
-from levelup.models import Organisation, RoleGrant, User
+from levelup.models import Body, Organisation, Place, RoleGrant, User
 from levelup.outbox import outbox_queue
-from levelup.services import role_grant, role_revoke, user_create
+from levelup.services import organisation_create, role_grant, role_revoke, unique_slug, user_create
 from partnerships.enums import STAGE_ORDER, MemberRole, PartnershipStage
 from partnerships.models import (
+    CommitmentUpdate,
     Invitation,
     Partnership,
     PartnershipFigure,
@@ -27,6 +29,9 @@ from partnerships.rules import forget_represented_members
 from partnerships.selectors.partnerships import partnership_grants
 from partnerships.selectors.prospectus import partnership_has_published_prospectus
 from partnerships.services.agreements import agreements_recheck
+
+# Paths under /partnerships/ that a partnership's slug must not take.
+RESERVED_SLUGS = {"new", "mine", "programme", "places", "organisations", "actions", "invitations"}
 
 PARTNERSHIP_PUBLIC_FIELDS = ["place_id", "name", "slug", "purpose", "stage", "programme_body_id"]
 
@@ -52,6 +57,29 @@ def partnership_save(
         changes=changes,
     )
     return partnership
+
+
+@transaction.atomic
+def partnership_create(
+    *,
+    actor: User,
+    place: Place,
+    name: str,
+    purpose: str = "",
+    programme_body: Body | None = None,
+) -> Partnership:
+    """Start a partnership in `place`, at the stage "forming" (a programme's secretariat or a
+    site administrator). Its connectors are named next; they bring in the members."""
+    slug_text = f"{name} partnership" if slugify(name) in RESERVED_SLUGS else name
+    partnership = Partnership(
+        place=place,
+        name=" ".join(name.split()),
+        slug=unique_slug(Partnership, slug_text, max_length=120),
+        purpose=purpose.strip(),
+        stage=PartnershipStage.FORMING,
+        programme_body=programme_body,
+    )
+    return partnership_save(actor=actor, partnership=partnership)
 
 
 @transaction.atomic
@@ -126,6 +154,18 @@ def partnership_stage_change(*, actor: User, partnership: Partnership, stage: st
                 )
             }
         )
+    if (
+        stage == PartnershipStage.DELIVERING
+        and not CommitmentUpdate.objects.filter(partnership=partnership).exists()
+    ):
+        raise ValidationError(
+            {
+                "stage": _(
+                    "A partnership reaches “delivering” when its members report progress on "
+                    "the commitments of its published prospectus."
+                )
+            }
+        )
     before = {"stage": partnership.stage}
     partnership.stage = stage
     partnership.full_clean()
@@ -169,6 +209,19 @@ def member_add(
         changes={"partnership": partnership.name, "role": role},
     )
     return member
+
+
+@transaction.atomic
+def member_add_new_organisation(
+    *,
+    actor: User,
+    partnership: Partnership,
+    role: str = MemberRole.MEMBER,
+    **organisation_fields,
+) -> PartnershipMember:
+    """Create an organisation and make it a member, both or neither (a connector)."""
+    organisation = organisation_create(actor=actor, **organisation_fields)
+    return member_add(actor=actor, partnership=partnership, organisation=organisation, role=role)
 
 
 @transaction.atomic

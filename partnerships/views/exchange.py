@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView
 
 from levelup.views import form_error_from, service_with_message
-from partnerships.enums import MatchStatus
-from partnerships.forms import ExchangeForm, MatchForm, MatchMoveForm
+from partnerships.enums import MONEY_KINDS, MatchStatus
+from partnerships.forms import ExchangeForm, MatchForm, MatchMoveForm, quantity_text
 from partnerships.models import Ask, Deliverable, Match, PartnershipMember
 from partnerships.rules import represented_members
 from partnerships.selectors import (
@@ -32,11 +32,11 @@ ASK_STATES = {
     "partly": gettext_lazy("Partly met"),
     "open": gettext_lazy("Open"),
 }
-OFFER_STATES = {"used": gettext_lazy("Used"), "unused": gettext_lazy("Not used yet")}
+DELIVERABLE_STATES = {"used": gettext_lazy("Used"), "unused": gettext_lazy("Not used yet")}
 
 
 class ExchangeConfig:
-    """What differs between asks and offers (deliverables)."""
+    """What differs between asks and deliverables."""
 
     def __init__(self, *, model, create, update, selector, states, field, names):
         self.model, self.create, self.update = model, create, update
@@ -53,14 +53,18 @@ ASKS = ExchangeConfig(
     field="ask",
     names=(gettext_lazy("Asks"), gettext_lazy("ask"), gettext_lazy("Record an ask")),
 )
-OFFERS = ExchangeConfig(
+DELIVERABLES = ExchangeConfig(
     model=Deliverable,
     create=deliverable_create,
     update=deliverable_update,
     selector=deliverables_for_partnership,
-    states=OFFER_STATES,
+    states=DELIVERABLE_STATES,
     field="deliverable",
-    names=(gettext_lazy("Offers"), gettext_lazy("offer"), gettext_lazy("Record an offer")),
+    names=(
+        gettext_lazy("Deliverables"),
+        gettext_lazy("deliverable"),
+        gettext_lazy("Record a deliverable"),
+    ),
 )
 
 
@@ -157,7 +161,7 @@ class ExchangeUpdateView(ExchangeMixin, FormView):
             "member": item.member_id,
             "kind": item.kind,
             "description": item.description,
-            "quantity": item.quantity.normalize(),
+            "quantity": quantity_text(item.quantity, money=item.kind in MONEY_KINDS),
             "unit": item.unit,
         }
 
@@ -181,7 +185,7 @@ class ExchangeUpdateView(ExchangeMixin, FormView):
 
 
 class MatchCreateView(PartnershipMixin, FormView):
-    """Meet an ask with an offer of the same kind."""
+    """Meet an ask with a deliverable of the same kind."""
 
     template_name = "partnerships/exchange/match_form.html"
     permission_required = "partnerships.run_partnership"
@@ -201,12 +205,16 @@ class MatchCreateView(PartnershipMixin, FormView):
             .filter(kind=ask.kind)
             .exclude(member__organisation_id=ask.member.organisation_id)
         )
-        return {**super().get_form_kwargs(), "deliverables": deliverables}
+        return {
+            **super().get_form_kwargs(),
+            "deliverables": deliverables,
+            "money": ask.unit == "£",
+        }
 
     def get_initial(self):
         ask = self.get_ask()
         left = ask.quantity - ask.matched
-        return {"quantity": left.normalize() if left > 0 else None}
+        return {"quantity": quantity_text(left, money=ask.unit == "£") if left > 0 else None}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

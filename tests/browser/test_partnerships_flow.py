@@ -1,5 +1,5 @@
 """The issue's "done when": a connector invites a member, logs an engagement with actions,
-records and matches an ask to an offer, proposes a goal; two lead members endorse; the goal
+records and matches an ask to a deliverable, proposes a goal; two lead members endorse; the goal
 shows as agreed publicly."""
 
 import re
@@ -71,14 +71,14 @@ def test_connector_runs_partnership_to_an_agreed_goal(page, visit, submit):
         page.get_by_role("cell", name="List the placements on offer", exact=True)
     ).to_be_visible()
 
-    # ... records an ask and an offer, and matches them.
+    # ... records an ask and a deliverable, and matches them.
     visit(f"/partnerships/{partnership.slug}/asks/new/")
     page.get_by_label("Organisation").select_option(label="Seaton College")
     page.get_by_label("Kind").select_option(label="Apprenticeships")
     page.get_by_label("Description").fill("Apprenticeships for school leavers")
     page.get_by_label("Quantity").fill("10")
     submit(page.get_by_role("button", name="Save"))
-    visit(f"/partnerships/{partnership.slug}/offers/new/")
+    visit(f"/partnerships/{partnership.slug}/deliverables/new/")
     page.get_by_label("Organisation").select_option(label="Harbour Foods")
     page.get_by_label("Kind").select_option(label="Apprenticeships")
     page.get_by_label("Description").fill("Food production apprenticeships")
@@ -86,7 +86,7 @@ def test_connector_runs_partnership_to_an_agreed_goal(page, visit, submit):
     submit(page.get_by_role("button", name="Save"))
     visit(f"/partnerships/{partnership.slug}/asks/")
     submit(page.get_by_role("link", name="Match Apprenticeships for school leavers"))
-    page.get_by_label("Offer").select_option(index=1)
+    page.get_by_label("Deliverable").select_option(index=1)
     page.get_by_label("Quantity to match").fill("12")
     submit(page.get_by_role("button", name="Propose the match"))
     expect(page.get_by_role("alert")).to_contain_text("This would over-match the ask")

@@ -75,6 +75,51 @@ def _member_add(actor, p):
     )
 
 
+def _member_add_new_organisation(actor, p):
+    return actor, services.member_add_new_organisation(
+        actor=actor, partnership=p, name="Fresh Start CIC", type="community"
+    )
+
+
+def _partnership_create(actor, p):
+    return actor, services.partnership_create(actor=actor, place=p.place, name="Second one")
+
+
+def _published_commitment(p, *, with_representative=False):
+    from tests.factories.partnerships import CommitmentFactory
+
+    from .test_progress import publish
+
+    commitment = CommitmentFactory(version=publish(p).published_version)
+    if with_representative:
+        RepresentativeFactory(member=commitment.member)
+    return commitment
+
+
+def _commitment_update_add(actor, p):
+    return actor, services.commitment_update_add(
+        actor=actor,
+        commitment=_published_commitment(p),
+        reported_on=timezone.localdate(),
+        status="on_track",
+    )
+
+
+def _commitment_reminders_send(actor, p):
+    commitment = _published_commitment(p, with_representative=True)
+    services.commitment_reminders_send()
+    return None, commitment
+
+
+def _indicator_reading_add(actor, p):
+    return actor, services.indicator_reading_add(
+        actor=actor,
+        indicator=IndicatorFactory(partnership=p),
+        measured_on=timezone.localdate(),
+        value=Decimal(7),
+    )
+
+
 def _representative_add(actor, p):
     member = PartnershipMemberFactory(partnership=p)
     return actor, services.representative_add(actor=actor, member=member, user=UserFactory())
@@ -503,6 +548,19 @@ CASES = [
     ("prospectus_pdf_render", "partnerships.prospectus.pdf_render", _pdf_render),
     ("prospectus_comment_add", "partnerships.prospectus.comment", _comment_add),
     ("prospectus_comment_resolve", "partnerships.prospectus.comment_resolve", _comment_resolve),
+    ("member_add_new_organisation", "partnerships.member.add", _member_add_new_organisation),
+    ("partnership_create", "partnerships.partnership.create", _partnership_create),
+    (
+        "commitment_update_add",
+        "partnerships.commitment_update.create",
+        _commitment_update_add,
+    ),
+    ("commitment_reminders_send", "partnerships.commitment.remind", _commitment_reminders_send),
+    (
+        "indicator_reading_add",
+        "partnerships.indicator_reading.create",
+        _indicator_reading_add,
+    ),
 ]
 
 

@@ -84,7 +84,8 @@ def test_demo_prospectuses_blackpool_published_wisbech_awaiting_one_sign_off():
     published = blackpool.published_version
     totals = investment_totals(version=published)
     commitments = Commitment.objects.filter(version=published)
-    assert blackpool.partnership.stage == PartnershipStage.PROSPECTUS_PUBLISHED
+    # Its members have reported progress since, which moves it on to "delivering".
+    assert blackpool.partnership.stage == PartnershipStage.DELIVERING
     assert published.number == 2
     assert 950_000_000 <= totals.total <= 1_050_000_000
     assert len(totals.by_year) >= 4 and len(totals.by_source) >= 8
@@ -97,3 +98,27 @@ def test_demo_prospectuses_blackpool_published_wisbech_awaiting_one_sign_off():
     assert version.status == ProspectusVersionStatus.SIGN_OFF
     assert (status.signed_count, len(status.leads)) == (2, 3)
     assert ProspectusComment.objects.filter(prospectus=wisbech, resolved_at=None).count() >= 2
+
+
+def test_demo_progress_on_blackpools_commitments_and_indicators():
+    from partnerships.models import CommitmentUpdate, IndicatorReading, Prospectus
+    from partnerships.selectors import progress_dashboard
+
+    load_core()
+    load_partnerships()
+    updates = CommitmentUpdate.objects.filter(partnership__slug="blackpool")
+    readings = IndicatorReading.objects.filter(partnership__slug="blackpool")
+    counts = (updates.count(), readings.count())
+
+    load_partnerships()
+
+    prospectus = Prospectus.objects.get(partnership__slug="blackpool")
+    dashboard = progress_dashboard(partnership=prospectus.partnership, prospectus=prospectus)
+    published_on = timezone.localdate(prospectus.published_at)
+    first = updates.earliest("reported_on").reported_on
+    assert (updates.count(), readings.count()) == counts  # idempotent
+    assert updates.count() >= 100 and readings.count() == 32
+    assert (timezone.localdate() - first).days >= (timezone.localdate() - published_on).days - 31
+    assert set(dashboard.by_status) >= {"on_track", "at_risk", "off_track", "done"}
+    assert len(dashboard.stale) >= 2
+    assert updates.exclude(figure=None).count() >= 20

@@ -164,7 +164,7 @@ def test_match_create_refuses_using_more_than_offered(connector, partnership):
 
     assert excinfo.value.message_dict == {
         "quantity": [
-            "The offer does not have that much left: 10 placements was offered and only "
+            "The deliverable does not have that much left: 10 placements was offered and only "
             "3 placements is not matched yet."
         ]
     }
@@ -196,7 +196,7 @@ def test_match_create_refuses_different_kinds(connector, partnership):
         )
 
     assert excinfo.value.message_dict == {
-        "deliverable": ["An offer of space cannot meet an ask for apprenticeships."]
+        "deliverable": ["A deliverable of space cannot meet an ask for apprenticeships."]
     }
 
 
@@ -210,7 +210,9 @@ def test_match_create_refuses_other_partnerships_offer(connector, partnership, o
             quantity=Decimal(5),
         )
 
-    assert excinfo.value.messages == ["The ask and the offer must belong to this partnership."]
+    assert excinfo.value.messages == [
+        "The ask and the deliverable must belong to this partnership."
+    ]
 
 
 def test_match_move_follows_transitions_and_is_audited(connector, partnership):
@@ -261,7 +263,7 @@ def test_exchange_summary_counts(partnership):
     summary = exchange_summary(partnership=partnership)
 
     assert (summary.asks_met, summary.asks_partly, summary.asks_open) == (1, 1, 1)
-    assert (summary.offers_used, summary.offers_unused) == (1, 1)
+    assert (summary.deliverables_used, summary.deliverables_unused) == (1, 1)
     assert summary.matches_by_status == {
         "proposed": 2,
         "agreed": 0,
@@ -555,7 +557,7 @@ def test_summary_view_shows_counts(client, member, partnership):
     response = client.get(reverse("partnerships:exchange-summary", args=[partnership.slug]))
 
     assert response.context["summary"].asks_met == 1
-    assert response.context["summary"].offers_used == 1
+    assert response.context["summary"].deliverables_used == 1
 
 
 def test_public_page_does_not_show_asks(client, partnership):

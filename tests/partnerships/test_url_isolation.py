@@ -42,8 +42,12 @@ PUBLIC = {
     "invitation-accept",
     "prospectus-public",
     "prospectus-pdf",
+    "progress-public",
+    "commitment-public",
 }
 PERSONAL = {"partnership-mine", "action-mine"}
+# Pages for running a programme across places (site administrators, a body's secretariat).
+PROGRAMME = {"programme", "partnership-create", "place-create", "organisation-create"}
 
 
 def _patterns() -> list[URLPattern]:
@@ -66,12 +70,12 @@ def test_every_url_is_classified():
     unclassified = {
         p.name
         for p in _patterns()
-        if p.name not in PUBLIC | PERSONAL and "slug" not in p.pattern.converters
+        if p.name not in PUBLIC | PERSONAL | PROGRAMME and "slug" not in p.pattern.converters
     }
 
     assert unclassified == set()
-    assert set(PRIVATE) | PUBLIC | PERSONAL == names
-    assert len(PRIVATE) == len(names) - len(PUBLIC | PERSONAL)
+    assert set(PRIVATE) | PUBLIC | PERSONAL | PROGRAMME == names
+    assert len(PRIVATE) == len(names) - len(PUBLIC | PERSONAL | PROGRAMME)
 
 
 def _object_kwargs(partnership) -> dict[str, dict]:
@@ -123,9 +127,31 @@ def _object_kwargs(partnership) -> dict[str, dict]:
         "indicator-update": {"pk": IndicatorFactory(partnership=partnership).pk},
         "invitation-withdraw": {"pk": invitation.pk},
         "invitation-resend": {"pk": invitation.pk},
+        "commitment-update-create": {"key": _published_commitment(version.prospectus).key},
+        "indicator-reading-create": {"pk": IndicatorFactory(partnership=partnership).pk},
         "goal-endorse": {"number": 1},
         "terms-endorse": {"number": 1},
     }
+
+
+def _published_commitment(prospectus):
+    """A commitment of a version 2 of `prospectus`, published (version 1 stays a draft)."""
+    from django.utils import timezone
+
+    from partnerships.enums import ProspectusVersionStatus
+    from tests.factories.partnerships import CommitmentFactory
+
+    now = timezone.now()
+    published = ProspectusVersionFactory(
+        prospectus=prospectus,
+        number=2,
+        status=ProspectusVersionStatus.PUBLISHED,
+        sent_at=now,
+        published_at=now,
+    )
+    prospectus.published_version, prospectus.published_at = published, now
+    prospectus.save()
+    return CommitmentFactory(version=published)
 
 
 def _url(name: str, partnership, objects: dict[str, dict], slug=None) -> str:
@@ -186,10 +212,14 @@ def test_another_partnerships_object_under_own_slug_is_404(
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
-@pytest.mark.parametrize("name", PRIVATE + sorted(PERSONAL))
+@pytest.mark.parametrize("name", PRIVATE + sorted(PERSONAL) + sorted(PROGRAMME))
 def test_anonymous_is_sent_to_sign_in(client, partnership, name, method):
     objects = _object_kwargs(partnership)
-    url = reverse(f"partnerships:{name}") if name in PERSONAL else _url(name, partnership, objects)
+    url = (
+        reverse(f"partnerships:{name}")
+        if name in PERSONAL | PROGRAMME
+        else _url(name, partnership, objects)
+    )
 
     response = getattr(client, method)(url)
 
