@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import CharField, Count, Exists, F, Func, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower, Trim
 from django.http import Http404
 from django.utils.html import escape
@@ -86,8 +86,17 @@ def review_rules(*, call: CallForEvidence) -> ReviewRules:
 
 
 def conflict_key(name: str) -> str:
-    """How a conflict's organisation name is compared: trimmed, case-insensitive."""
-    return name.strip().lower()
+    """An organisation's name as conflicts compare it: trimmed, spaces collapsed, lower case.
+
+    The database side (`organisation_key`) must give the same answer.
+    """
+    return " ".join(name.split()).lower()
+
+
+class _CollapseSpaces(Func):
+    function = "regexp_replace"
+    template = r"%(function)s(%(expressions)s, '\s+', ' ', 'g')"
+    output_field = CharField()
 
 
 def calls_reviewed_by(*, user: User) -> QuerySet[CallForEvidence]:
@@ -131,7 +140,7 @@ def reviews_for_reviewer(
     conflicted = ReviewerConflict.objects.filter(
         call=call,
         reviewer=user,
-        name_key=Lower(Trim(OuterRef("submission__organisation_name"))),
+        name_key=organisation_key(OuterRef("submission__organisation_name")),
     )
     return Review.objects.filter(
         call=call, reviewer=user, submission__status=SubmissionStatus.SUBMITTED
@@ -428,9 +437,9 @@ def campaign_job_latest(*, call: CallForEvidence):
     )
 
 
-def organisation_key(field: str = "organisation_name"):
+def organisation_key(field="organisation_name"):
     """The database side of `conflict_key`, for annotating responses."""
-    return Lower(Trim(field))
+    return Lower(_CollapseSpaces(Trim(field)))
 
 
 def active_phase(*, call: CallForEvidence) -> ReviewPhase | None:

@@ -123,7 +123,9 @@ def test_demo_shows_a_finished_import_and_one_that_failed_with_try_again(client)
     done, failed = imports["youth-forum-paper-forms.csv"], imports["careers-fair-survey.csv"]
     assert (done.status, done.created_count) == (ImportStatus.DONE, 3)
     assert failed.status == ImportStatus.FAILED
-    assert sorted(Job.objects.values_list("status", flat=True)) == [
+    from evidence.services.imports import IMPORT_JOB_KIND
+
+    assert sorted(Job.objects.filter(kind=IMPORT_JOB_KIND).values_list("status", flat=True)) == [
         JobStatus.DONE,
         JobStatus.FAILED,
     ]

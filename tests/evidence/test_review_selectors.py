@@ -26,7 +26,7 @@ from tests.factories.review import (
 pytestmark = pytest.mark.django_db
 
 
-def test_submissions_for_reviewer_only_assigned_without_conflicts_while_a_phase_is_active(
+def test_submissions_for_reviewer_only_assigned_without_conflicts_while_review_is_open(
     call, reviewer
 ):
     mine = ReviewFactory(call=call, reviewer=reviewer).submission
@@ -47,12 +47,17 @@ def test_submissions_for_reviewer_only_assigned_without_conflicts_while_a_phase_
     ReviewerConflict.objects.create(
         call=call, reviewer=reviewer, organisation_name="ACME  ltd", name_key="acme ltd"
     )
-    before_phase = list(submissions_for_reviewer(user=reviewer, call=call))
-    ReviewPhaseFactory(call=call)
+    # A call without phases is open to its reviewers; with phases, only while one is active.
+    without_phases = list(submissions_for_reviewer(user=reviewer, call=call))
+    phase = ReviewPhaseFactory(call=call, is_active=False)
+    paused = list(submissions_for_reviewer(user=reviewer, call=call))
+    phase.is_active = True
+    phase.save()
 
     visible = list(submissions_for_reviewer(user=reviewer, call=call))
 
-    assert before_phase == []
+    assert without_phases == [mine]
+    assert paused == []
     assert visible == [mine]
     assert reviewer_may_open(user=reviewer, submission=mine)
     assert not reviewer_may_open(user=reviewer, submission=conflicted)
