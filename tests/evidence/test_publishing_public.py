@@ -48,9 +48,15 @@ def _public_pages(client, world, excerpts):
         client.get(reverse("evidence:evidence-index", kwargs={"slug": slug}), {"q": SECRET}),
         client.get(reverse("evidence:evidence-index", kwargs={"slug": slug}), {"q": "Anna"}),
     ]
-    for name in (
-        "named anonymous redacted confidential withheld unmoderated withdrawn".split()
-    ):
+    for name in [
+        "named",
+        "anonymous",
+        "redacted",
+        "confidential",
+        "withheld",
+        "unmoderated",
+        "withdrawn",
+    ]:
         reference = getattr(world, name).reference
         pages.append(
             client.get(
@@ -138,7 +144,11 @@ def test_evidence_index_filters_by_type_and_place(client):
     individuals = client.get(url, {"type": "individual"})
 
     assert list(businesses.context["submissions"]) == [business]
-    assert list(individuals.context["submissions"]) == [world.named, world.anonymous, world.redacted]
+    assert list(individuals.context["submissions"]) == [
+        world.named,
+        world.anonymous,
+        world.redacted,
+    ]
 
 
 def test_published_response_shows_redacted_text_and_findings(client):
@@ -200,7 +210,9 @@ def test_excerpt_anchor_resolves_to_its_text(client):
     excerpt = excerpts["named"]
 
     response = client.get(
-        reverse("evidence:excerpt-anchor", kwargs={"slug": world.call.slug, "anchor": excerpt.anchor})
+        reverse(
+            "evidence:excerpt-anchor", kwargs={"slug": world.call.slug, "anchor": excerpt.anchor}
+        )
     )
 
     assert response.context["excerpt"] == excerpt
