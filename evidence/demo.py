@@ -1268,6 +1268,20 @@ def load_report() -> None:
             wants_report=True,
         )
         Answer.objects.create(submission=lga, question=long_questions[0], text=LGA_ANSWER)
+        # Its other answers follow a council's, so the response is complete.
+        council = (
+            Submission.objects.filter(
+                call=call,
+                status=SubmissionStatus.SUBMITTED,
+                organisation_type=OrganisationType.LOCAL_AUTHORITY,
+            )
+            .order_by("number")
+            .first()
+        )
+        Answer.objects.bulk_create(
+            Answer(submission=lga, question_id=a.question_id, text=a.text, values=a.values)
+            for a in Answer.objects.filter(submission=council).exclude(question=long_questions[0])
+        )
         ReferenceCounter.objects.update_or_create(call=call, defaults={"last_number": number})
 
     submitted = list(
