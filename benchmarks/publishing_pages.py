@@ -94,7 +94,14 @@ def build(call, *, published: int, excerpts: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(EXCERPTS, {"call": call.pk, "excerpts": excerpts})
         cursor.execute("VACUUM (ANALYZE)")
-    CallReport.objects.create(call=call, summary="<p>Summary.</p>", published_at=timezone.now())
+    from evidence.selectors.publishing import report_figures
+
+    CallReport.objects.create(
+        call=call,
+        summary="<p>Summary.</p>",
+        published_at=timezone.now(),
+        figures=report_figures(call=call),
+    )
     call.status = CallStatus.PUBLISHED
     call.save(update_fields=["status"])
 

@@ -1239,7 +1239,7 @@ def load_report() -> None:
         Redaction,
         Theme,
     )
-    from .selectors.publishing import excerpt_unquotable_reason
+    from .selectors.publishing import excerpt_unquotable_reason, report_figures
 
     call = CallForEvidence.objects.get(slug="role-of-business-in-place-based-regeneration")
     secretariat = demo_user("secretariat")
@@ -1426,7 +1426,7 @@ def load_report() -> None:
     )
     roundtable.informed.set([lga])
 
-    CallReport.objects.get_or_create(
+    report, _created = CallReport.objects.get_or_create(
         call=call,
         defaults={
             "summary": (
@@ -1439,5 +1439,7 @@ def load_report() -> None:
             "published_by": secretariat,
         },
     )
+    report.figures = report_figures(call=call)
+    report.save(update_fields=["figures", "updated_at"])
     call.status = CallStatus.PUBLISHED
     call.save(update_fields=["status", "updated_at"])

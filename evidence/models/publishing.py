@@ -106,6 +106,9 @@ class CallReport(TimeStampedModel):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Who responded and how often each theme came up, counted when the report is published:
+    # the report states the figures it was published with, and its page stays cheap.
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
 
     def __str__(self) -> str:
         return str(self.call)

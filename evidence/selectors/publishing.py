@@ -25,6 +25,7 @@ from evidence.models import (
     Answer,
     Attachment,
     CallForEvidence,
+    CallReport,
     Excerpt,
     Finding,
     FindingExcerpt,
@@ -370,6 +371,19 @@ def call_report(*, call: CallForEvidence) -> dict:
     by_audience: dict[str, list] = {}
     for rec in recommendations:
         by_audience.setdefault(rec.get_audience_display(), []).append(rec)
+    report = CallReport.objects.filter(call=call).first()
+    figures = report.figures if report and report.figures else report_figures(call=call)
+    return {
+        "findings": findings,
+        "recommendations_by_audience": sorted(by_audience.items()),
+        "oral_evidence": list(oral_evidence_public(call=call)),
+        "report": report,
+        **figures,
+    }
+
+
+def report_figures(*, call: CallForEvidence) -> dict:
+    """Who responded (by type and place), theme frequency and how many were published."""
     submitted = Submission.objects.filter(call=call, status=SubmissionStatus.SUBMITTED)
     by_type: Counter = Counter()
     for row in submitted.values("responding_as", "organisation_type").annotate(n=Count("pk")):
@@ -398,14 +412,11 @@ def call_report(*, call: CallForEvidence) -> dict:
     ]
     by_type_rows = sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))
     return {
-        "findings": findings,
-        "recommendations_by_audience": sorted(by_audience.items()),
         "respondents_by_type": by_type_rows,
         "respondents_by_place": by_place,
         "themes": themes,
         "type_max": max((n for _label, n in by_type_rows), default=0),
         "place_max": max((n for _label, n in by_place), default=0),
         "theme_max": max((n for _label, n in themes), default=0),
-        "oral_evidence": list(oral_evidence_public(call=call)),
         "published_count": submissions_publishable(call=call).count(),
     }

@@ -31,6 +31,7 @@ from evidence.models import (
 from evidence.selectors.publishing import (
     PUBLIC_PREFERENCES,
     excerpt_unquotable_reason,
+    report_figures,
     submissions_publishable,
 )
 from evidence.services.calls import background_clean
@@ -373,6 +374,7 @@ def call_report_publish(
     if summary is not None:
         report.summary = background_clean(summary)
     report.published_at, report.published_by = timezone.now(), actor
+    report.figures = report_figures(call=call)
     report.save()
     report_url = base_url.rstrip("/") + call.get_absolute_url()
     notified = 0
