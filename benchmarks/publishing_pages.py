@@ -134,6 +134,12 @@ def main() -> None:
         build(call, published=published, excerpts=args.submissions // 10)
         print(f"Built {args.submissions:,} responses in {time.perf_counter() - started:.1f} s")
 
+    from evidence.models import CallReport
+    from evidence.selectors.publishing import report_figures
+
+    # Data from before the report stored its figures: count them once, as publishing does.
+    CallReport.objects.filter(call=call, figures={}).update(figures=report_figures(call=call))
+
     public = Client(HTTP_HOST="localhost")
     index = reverse("evidence:evidence-index", kwargs={"slug": call.slug})
     last_page = -(-published // 25)
