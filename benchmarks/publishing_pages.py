@@ -1,7 +1,7 @@
 """Benchmark: the published report and the public evidence index of a call with 100,000
 responses, 50,000 of them published, and 10,000 excerpts.
 
-Not part of the test suite. Like `evidence_pages.py` it uses its own database
+Not part of the test suite. It uses its own database
 (`levelup_bench_publishing`), fills it with `generate_synthetic_evidence`, then adds with SQL what
 publishing needs: moderation approving 50,000 responses, eight themes, 10,000 excerpts and
 codings, 4 findings quoting 200 excerpts, 12 recommendations, the search vectors. Each page
@@ -23,13 +23,55 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import os  # noqa: E402
+import platform  # noqa: E402
+import statistics  # noqa: E402
 
-from benchmarks import evidence_pages  # noqa: E402
-from benchmarks.evidence_pages import machine, measure  # noqa: E402
+SERVER = "postgres://postgres@127.0.0.1:54329"
+# A database of its own, so it never races another benchmark's synthetic call.
+BENCH_DB = "levelup_bench_publishing"
+os.environ["DJANGO_SETTINGS_MODULE"] = "levelup.settings.test"
+os.environ["DATABASE_URL"] = f"{SERVER}/{BENCH_DB}"
 
-# A database of its own, so it never races the other benchmark's synthetic call.
-evidence_pages.BENCH_DB = "levelup_bench_publishing"
-os.environ["DATABASE_URL"] = f"{evidence_pages.SERVER}/{evidence_pages.BENCH_DB}"
+
+def ensure_database() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+
+
+def machine() -> str:
+    cpu = platform.machine()
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    return (
+        f"{cpu}, {os.cpu_count()} CPUs, load {' '.join(load)}, Python {platform.python_version()}"
+    )
+
+
+def measure(client, url: str, runs: int) -> tuple[float, float, int, int]:
+    """(median ms, p95 ms, queries, status) over `runs` renders after 3 warm-ups."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(3):
+        client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    query_count = len(queries)
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+    p95 = statistics.quantiles(timings, n=20)[18] if len(timings) >= 2 else timings[0]
+    return statistics.median(timings), p95, query_count, response.status_code
+
 
 PUBLISHED = """
 UPDATE evidence_submission SET publication_preference =
@@ -113,7 +155,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the existing synthetic call")
     args = parser.parse_args()
 
-    evidence_pages.ensure_database()
+    ensure_database()
     import django
 
     django.setup()

@@ -8,112 +8,364 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0008_dashboard_counts_and_exact_lookups'),
-        ('levelup', '0003_job'),
+        ("evidence", "0008_dashboard_counts_and_exact_lookups"),
+        ("levelup", "0003_job"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='submission',
-            name='wants_report',
-            field=models.BooleanField(db_default=False, default=False, verbose_name='tell me when the report is published'),
+            model_name="submission",
+            name="wants_report",
+            field=models.BooleanField(
+                db_default=False, default=False, verbose_name="tell me when the report is published"
+            ),
         ),
         migrations.CreateModel(
-            name='CallReport',
+            name="CallReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('summary', models.TextField(blank=True, verbose_name='summary of the report')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('figures', models.JSONField(blank=True, default=dict, verbose_name='figures')),
-                ('call', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='report', to='evidence.callforevidence')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("summary", models.TextField(blank=True, verbose_name="summary of the report")),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published at"),
+                ),
+                ("figures", models.JSONField(blank=True, default=dict, verbose_name="figures")),
+                (
+                    "call",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="report",
+                        to="evidence.callforevidence",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
             bases=(rules.contrib.models.RulesModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='OralEvidence',
+            name="OralEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('kind', models.CharField(choices=[('roundtable', 'Roundtable'), ('hearing', 'Hearing')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('held_on', models.DateField(verbose_name='held on')),
-                ('hosts', models.CharField(max_length=500, verbose_name='hosted by')),
-                ('speakers', models.TextField(blank=True, verbose_name='speakers')),
-                ('note', models.TextField(blank=True, verbose_name='published note')),
-                ('is_published', models.BooleanField(default=False, verbose_name='published')),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='oral_evidence', to='evidence.callforevidence')),
-                ('informed', models.ManyToManyField(blank=True, related_name='oral_evidence', to='evidence.submission', verbose_name='written evidence it informed')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("roundtable", "Roundtable"), ("hearing", "Hearing")],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("held_on", models.DateField(verbose_name="held on")),
+                ("hosts", models.CharField(max_length=500, verbose_name="hosted by")),
+                ("speakers", models.TextField(blank=True, verbose_name="speakers")),
+                ("note", models.TextField(blank=True, verbose_name="published note")),
+                ("is_published", models.BooleanField(default=False, verbose_name="published")),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="oral_evidence",
+                        to="evidence.callforevidence",
+                    ),
+                ),
+                (
+                    "informed",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="oral_evidence",
+                        to="evidence.submission",
+                        verbose_name="written evidence it informed",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'oral evidence',
-                'ordering': ['call', 'held_on', 'pk'],
+                "verbose_name_plural": "oral evidence",
+                "ordering": ["call", "held_on", "pk"],
             },
             bases=(rules.contrib.models.RulesModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='ReportNotification',
+            name="ReportNotification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('email', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='levelup.outboundemail')),
-                ('submission', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='report_notification', to='evidence.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "email",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="levelup.outboundemail",
+                    ),
+                ),
+                (
+                    "submission",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="report_notification",
+                        to="evidence.submission",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
             bases=(rules.contrib.models.RulesModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Moderation',
+            name="Moderation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('state', models.CharField(choices=[('pending', 'Waiting for moderation'), ('approved', 'Approved'), ('approved_redacted', 'Approved with redactions'), ('withheld', 'Withheld')], default='pending', max_length=20, verbose_name='decision')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('proposed_state', models.CharField(blank=True, choices=[('pending', 'Waiting for moderation'), ('approved', 'Approved'), ('approved_redacted', 'Approved with redactions'), ('withheld', 'Withheld')], max_length=20, verbose_name='proposed decision')),
-                ('proposed_reason', models.TextField(blank=True, verbose_name='reason for the proposal')),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='moderations', to='evidence.callforevidence')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submission', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='moderation', to='evidence.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for moderation"),
+                            ("approved", "Approved"),
+                            ("approved_redacted", "Approved with redactions"),
+                            ("withheld", "Withheld"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
+                ),
+                (
+                    "proposed_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pending", "Waiting for moderation"),
+                            ("approved", "Approved"),
+                            ("approved_redacted", "Approved with redactions"),
+                            ("withheld", "Withheld"),
+                        ],
+                        max_length=20,
+                        verbose_name="proposed decision",
+                    ),
+                ),
+                (
+                    "proposed_reason",
+                    models.TextField(blank=True, verbose_name="reason for the proposal"),
+                ),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="moderations",
+                        to="evidence.callforevidence",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submission",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="moderation",
+                        to="evidence.submission",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['call', 'state'], name='moderation_call_state')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('state', 'pending'), ('decided_at__isnull', False), _connector='OR'), name='moderation_decided_has_time'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'withheld'), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='moderation_withheld_has_reason', violation_error_message='Say why the response is withheld.')],
+                "indexes": [models.Index(fields=["call", "state"], name="moderation_call_state")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("state", "pending"), ("decided_at__isnull", False), _connector="OR"
+                        ),
+                        name="moderation_decided_has_time",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("state", "withheld"), _negated=True),
+                            models.Q(("reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="moderation_withheld_has_reason",
+                        violation_error_message="Say why the response is withheld.",
+                    ),
+                ],
             },
             bases=(rules.contrib.models.RulesModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Redaction',
+            name="Redaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('start', models.PositiveIntegerField(verbose_name='start')),
-                ('end', models.PositiveIntegerField(verbose_name='end')),
-                ('reason', models.CharField(choices=[('personal_data', 'personal data'), ('third_party', 'third party'), ('offensive', 'offensive'), ('legal', 'legal')], max_length=20, verbose_name='reason')),
-                ('answer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='redactions', to='evidence.answer')),
-                ('attachment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='redactions', to='evidence.attachment')),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='redactions', to='evidence.callforevidence')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='redactions', to='evidence.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("start", models.PositiveIntegerField(verbose_name="start")),
+                ("end", models.PositiveIntegerField(verbose_name="end")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("personal_data", "personal data"),
+                            ("third_party", "third party"),
+                            ("offensive", "offensive"),
+                            ("legal", "legal"),
+                        ],
+                        max_length=20,
+                        verbose_name="reason",
+                    ),
+                ),
+                (
+                    "answer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="redactions",
+                        to="evidence.answer",
+                    ),
+                ),
+                (
+                    "attachment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="redactions",
+                        to="evidence.attachment",
+                    ),
+                ),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="redactions",
+                        to="evidence.callforevidence",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="redactions",
+                        to="evidence.submission",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['submission', 'answer', 'attachment', 'start'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('answer__isnull', False), ('attachment__isnull', True)), models.Q(('answer__isnull', True), ('attachment__isnull', False)), _connector='OR'), name='redaction_one_source'), models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='redaction_span_not_empty')],
+                "ordering": ["submission", "answer", "attachment", "start"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("answer__isnull", False), ("attachment__isnull", True)),
+                            models.Q(("answer__isnull", True), ("attachment__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="redaction_one_source",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("end__gt", models.F("start"))),
+                        name="redaction_span_not_empty",
+                    ),
+                ],
             },
             bases=(rules.contrib.models.RulesModelMixin, models.Model),
         ),
