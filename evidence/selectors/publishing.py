@@ -378,7 +378,38 @@ def call_report(*, call: CallForEvidence) -> dict:
         "recommendations_by_audience": sorted(by_audience.items()),
         "oral_evidence": list(oral_evidence_public(call=call)),
         "report": report,
+        "charts": report_charts(figures),
         **figures,
+    }
+
+
+def report_charts(figures: dict) -> dict:
+    """Server-drawn SVG bar charts (each with its table) of the report's stored figures."""
+    from levelup.charts import Series, bar_chart
+
+    def chart(key, chart_id, title, category_label):
+        rows = figures.get(key) or []
+        return bar_chart(
+            chart_id=chart_id,
+            title=title,
+            categories=[label for label, _n in rows],
+            series=[Series("responses", _("Responses"))],
+            values={"responses": [n for _label, n in rows]},
+            category_label=category_label,
+            total_label=_("Responses"),
+        )
+
+    return {
+        "types": chart(
+            "respondents_by_type",
+            "respondents-by-type",
+            _("Responses by respondent type"),
+            _("Respondent type"),
+        ),
+        "places": chart(
+            "respondents_by_place", "respondents-by-place", _("Responses by place"), _("Place")
+        ),
+        "themes": chart("themes", "themes", _("Responses coded with each theme"), _("Theme")),
     }
 
 
