@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evidence", "0011_jobs_for_pending_work"),
+        ("evidence", "0013_submission_campaign_split"),
         ("levelup", "0003_job"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
