@@ -1122,8 +1122,6 @@ def _demo_scores(call: CallForEvidence) -> None:
     ).update(review_state=SubmissionReviewState.REVIEWED)
 
 
-
-
 # The published report ------------------------------------------------------------------------
 
 REPORT_THEMES = [
