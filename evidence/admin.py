@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import Answer, Attachment, CallForEvidence, Question, Section, Submission
+from .models import (
+    Answer,
+    Attachment,
+    CallForEvidence,
+    OralEvidence,
+    Question,
+    Section,
+    Submission,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -76,3 +84,12 @@ class AttachmentAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "status"]
     list_select_related = ["submission"]
     exclude = ["file", "extracted_text"]
+
+
+@admin.register(OralEvidence)
+class OralEvidenceAdmin(admin.ModelAdmin):
+    """Roundtables and hearings, published beside the written evidence of a call."""
+
+    list_display = ["title", "call", "kind", "held_on", "is_published"]
+    list_filter = ["kind", "is_published"]
+    raw_id_fields = ["informed"]

@@ -537,6 +537,7 @@ def load_evidence() -> None:
     # reviewers' work (codings, excerpts, scores, a campaign, suggestions) builds on it.
     _demo_review_setup(closed)
     _demo_review_work()
+    load_report()
     # The dashboards' counts now, rather than at beat's next minute.
     dashboard_counts_refresh()
 
@@ -1119,3 +1120,324 @@ def _demo_scores(call: CallForEvidence) -> None:
     Submission.objects.filter(call=call, reviews__isnull=False).exclude(
         pk__in=reviewed.values("submission_id")
     ).update(review_state=SubmissionReviewState.REVIEWED)
+
+
+# The published report ------------------------------------------------------------------------
+
+REPORT_THEMES = [
+    (
+        "Trusted local convenors",
+        "Someone neutral who brings council, business and community together.",
+    ),
+    ("Long-term commitment", "Staying for years, not for one funding round."),
+    ("Skills and young people", "Apprenticeships, placements and routes into local jobs."),
+    ("Procurement and local spend", "Buying locally and opening supply chains to small firms."),
+    ("High streets and town centres", "Footfall, empty units and the look of the centre."),
+    ("Data and measuring change", "Knowing what changed and telling people about it."),
+    ("Funding and investment", "Blending public money with private investment."),
+    ("Community voice", "Residents shaping what happens in their place."),
+]
+
+REPORT_FINDINGS = [
+    (
+        "Places need a trusted, independent broker",
+        "<p>Councils, businesses and community groups told us they rarely sit at the same "
+        "table. Where someone independent did the convening, <strong>partnerships formed "
+        "faster</strong> and lasted longer.</p>",
+        ["Trusted local convenors", "Community voice"],
+    ),
+    (
+        "Business commitment must be long-term to be believed",
+        "<p>Short projects tied to one budget year left communities wary. Respondents "
+        "valued firms that stayed for five years or more and said so publicly.</p>",
+        ["Long-term commitment", "Funding and investment"],
+    ),
+    (
+        "Skills and local spend are where business adds most",
+        "<p>Placements, apprenticeships and buying from local suppliers were the "
+        "contributions respondents most often said made a visible difference.</p>",
+        ["Skills and young people", "Procurement and local spend"],
+    ),
+    (
+        "Progress is rarely measured or shared",
+        "<p>Few partnerships agreed at the start how they would know they had succeeded, "
+        "and fewer reported back to residents.</p>",
+        ["Data and measuring change", "High streets and town centres"],
+    ),
+]
+
+REPORT_RECOMMENDATIONS = [
+    ("business", "Commit to a place for at least five years and publish what you will do.", [1]),
+    ("business", "Offer placements and apprenticeships to young people in the town first.", [2]),
+    ("business", "Set a target for spend with local suppliers and report it each year.", [2]),
+    (
+        "local_government",
+        "Name one officer as the partnership's contact and keep them in post.",
+        [0],
+    ),
+    (
+        "local_government",
+        "Open procurement to small local firms with simpler, shorter tenders.",
+        [2],
+    ),
+    (
+        "local_government",
+        "Share footfall and vacancy data with partners every quarter.",
+        [3],
+    ),
+    (
+        "national_government",
+        "Fund independent business connectors in places that need them most.",
+        [0],
+    ),
+    (
+        "national_government",
+        "Let regeneration funds run for five years rather than one.",
+        [1],
+    ),
+    (
+        "national_government",
+        "Publish a simple common measure of local partnership progress.",
+        [3],
+    ),
+    ("partnerships", "Agree a common goal in writing before planning projects.", [0]),
+    ("partnerships", "Give residents a seat and a vote on the partnership board.", [0, 3]),
+    ("partnerships", "Report progress to the town in public at least once a year.", [3]),
+]
+
+LGA_ANSWER = (
+    "Councils want to work with business on regeneration but often lack the capacity to "
+    "convene. Our roundtable heard that an independent broker builds trust quickly. "
+    "We ask government to fund that role for at least five years."
+)
+
+
+def _first_sentence(text: str) -> tuple[int, int] | None:
+    end = text.find(". ")
+    end = len(text) if end < 0 else end + 1
+    return (0, end) if end > 20 else None
+
+
+@transaction.atomic
+def load_report() -> None:
+    """Publish the closed call's report: moderation (approved, withheld, one redaction),
+    themes and excerpts, 4 findings, 12 recommendations, the LGA roundtable. Idempotent."""
+    from levelup.models import Organisation
+
+    from .enums import ModerationState, OralEvidenceKind, RedactionReason
+    from .models import (
+        CallReport,
+        Coding,
+        Excerpt,
+        Finding,
+        FindingExcerpt,
+        Moderation,
+        OralEvidence,
+        Recommendation,
+        Redaction,
+        Theme,
+    )
+    from .selectors.publishing import excerpt_unquotable_reason, report_figures
+
+    call = CallForEvidence.objects.get(slug="role-of-business-in-place-based-regeneration")
+    secretariat = demo_user("secretariat")
+    long_questions = list(
+        Question.objects.filter(call=call, kind=QuestionKind.LONG_TEXT).order_by("pk")
+    )
+    # The LGA's written response, informed by the roundtable.
+    lga = Submission.objects.filter(call=call, import_key="demo-lga").first()
+    if lga is None:
+        number = (Submission.objects.filter(call=call).aggregate(n=Max("number"))["n"] or 0) + 1
+        lga = Submission.objects.create(
+            call=call,
+            import_key="demo-lga",
+            respondent_name="Policy team",
+            respondent_email="policy.team@example.org",
+            responding_as=RespondingAs.ORGANISATION,
+            organisation_name="Local Government Association",
+            organisation_type=OrganisationType.PUBLIC_BODY,
+            publication_preference=PublicationPreference.NAMED,
+            consent_version=call.privacy_notice_version,
+            consented_at=call.closes_at - timedelta(days=3),
+            status=SubmissionStatus.SUBMITTED,
+            number=number,
+            reference=f"{call.reference_prefix}{number:04d}",
+            submitted_at=call.closes_at - timedelta(days=3),
+            wants_report=True,
+        )
+        Answer.objects.create(submission=lga, question=long_questions[0], text=LGA_ANSWER)
+        # Its other answers follow a council's, so the response is complete.
+        council = (
+            Submission.objects.filter(
+                call=call,
+                status=SubmissionStatus.SUBMITTED,
+                organisation_type=OrganisationType.LOCAL_AUTHORITY,
+            )
+            .order_by("number")
+            .first()
+        )
+        Answer.objects.bulk_create(
+            Answer(submission=lga, question_id=a.question_id, text=a.text, values=a.values)
+            for a in Answer.objects.filter(submission=council).exclude(question=long_questions[0])
+        )
+        ReferenceCounter.objects.update_or_create(call=call, defaults={"last_number": number})
+
+    submitted = list(
+        Submission.objects.filter(call=call, status=SubmissionStatus.SUBMITTED).order_by("number")
+    )
+    public = [
+        s for s in submitted if s.publication_preference != PublicationPreference.CONFIDENTIAL
+    ]
+    withheld = {public[3].pk, public[11].pk}
+    pending = {public[-2].pk, public[-3].pk}
+    redacted = public[5]
+    redacted_answer = (
+        Answer.objects.filter(submission=redacted).exclude(text="").order_by("pk").first()
+    )
+    if redacted_answer and not Redaction.objects.filter(submission=redacted).exists():
+        words = redacted_answer.text.split(" ")
+        span = len(" ".join(words[:3]))
+        Redaction.objects.create(
+            call=call,
+            submission=redacted,
+            answer=redacted_answer,
+            start=0,
+            end=span,
+            reason=RedactionReason.THIRD_PARTY,
+            created_by=secretariat,
+        )
+    now = timezone.now()
+    for submission in public:
+        if submission.pk in pending:
+            continue
+        state = ModerationState.APPROVED
+        reason = ""
+        if submission.pk in withheld:
+            state, reason = (
+                ModerationState.WITHHELD,
+                "Names a member of staff and makes claims we cannot check.",
+            )
+        elif submission.pk == redacted.pk and redacted_answer:
+            state = ModerationState.APPROVED_REDACTED
+        Moderation.objects.update_or_create(
+            submission=submission,
+            defaults={
+                "call": call,
+                "state": state,
+                "reason": reason,
+                "decided_by": secretariat,
+                "decided_at": now,
+            },
+        )
+
+    themes = []
+    for position, (name, description) in enumerate(REPORT_THEMES):
+        theme, _created = Theme.objects.get_or_create(
+            call=call,
+            parent=None,
+            name=name,
+            merged_into=None,
+            defaults={"description": description, "position": position},
+        )
+        themes.append(theme)
+    by_name = {t.name: t for t in themes}
+
+    # One excerpt (the first sentence of the first long answer) per response, themed in turn.
+    answers = {
+        a.submission_id: a
+        for a in Answer.objects.filter(submission__in=submitted, question__in=long_questions)
+        .exclude(text="")
+        .order_by("-pk")
+    }
+    for index, submission in enumerate(submitted):
+        answer = answers.get(submission.pk)
+        span = _first_sentence(answer.text) if answer else None
+        if span is None:
+            continue
+        theme = themes[0] if submission.pk == lga.pk else themes[index % len(themes)]
+        Excerpt.objects.get_or_create(
+            submission=submission,
+            number=1,
+            defaults={
+                "call": call,
+                "answer": answer,
+                "start": span[0],
+                "end": span[1],
+                "text": answer.text[span[0] : span[1]],
+                "theme": theme,
+                "created_by": secretariat,
+            },
+        )
+        if not Coding.objects.filter(
+            submission=submission, theme=theme, removed_at__isnull=True
+        ).exists():
+            Coding.objects.create(
+                call=call, submission=submission, theme=theme, coded_by=secretariat
+            )
+
+    findings = []
+    for position, (title, summary, theme_names) in enumerate(REPORT_FINDINGS, start=1):
+        finding, _created = Finding.objects.get_or_create(
+            call=call, title=title, defaults={"summary": summary, "position": position}
+        )
+        finding.themes.set([by_name[n] for n in theme_names])
+        findings.append(finding)
+        quotes = 0
+        for excerpt in (
+            Excerpt.objects.filter(call=call, theme__name__in=theme_names)
+            .select_related("submission")
+            .order_by("submission__number")
+        ):
+            quotable = not excerpt_unquotable_reason(excerpt) and quotes < 3
+            quotes += quotable
+            FindingExcerpt.objects.get_or_create(
+                finding=finding,
+                excerpt=excerpt,
+                defaults={"quoted": quotable, "added_by": secretariat},
+            )
+    for position, (audience, text, finding_indexes) in enumerate(REPORT_RECOMMENDATIONS, 1):
+        recommendation, _created = Recommendation.objects.get_or_create(
+            call=call, text=text, defaults={"audience": audience, "position": position}
+        )
+        if audience == "local_government" and position == 4:
+            recommendation.addressed_to = Organisation.objects.filter(
+                name__icontains="Blackpool Council"
+            ).first()
+            recommendation.save(update_fields=["addressed_to"])
+        recommendation.findings.set([findings[i] for i in finding_indexes])
+
+    roundtable, _created = OralEvidence.objects.get_or_create(
+        call=call,
+        title="Roundtable with the Local Government Association",
+        defaults={
+            "kind": OralEvidenceKind.ROUNDTABLE,
+            "held_on": (call.closes_at - timedelta(days=20)).date(),
+            "hosts": "Place Taskforce and the Local Government Association",
+            "speakers": "Council leaders and regeneration officers from eight councils",
+            "note": (
+                "Councillors described how hard it is to bring businesses to the table "
+                "without a neutral convenor, and how short funding rounds undermine trust. "
+                "The discussion informed the LGA's written evidence."
+            ),
+            "is_published": True,
+        },
+    )
+    roundtable.informed.set([lga])
+
+    report, _created = CallReport.objects.get_or_create(
+        call=call,
+        defaults={
+            "summary": (
+                "<p>We heard from businesses of every size, councils, community groups, "
+                "universities and MPs. Their evidence points to four findings and twelve "
+                "recommendations for business, local and national government and "
+                "partnerships.</p>"
+            ),
+            "published_at": now,
+            "published_by": secretariat,
+        },
+    )
+    report.figures = report_figures(call=call)
+    report.save(update_fields=["figures", "updated_at"])
+    call.status = CallStatus.PUBLISHED
+    call.save(update_fields=["status", "updated_at"])

@@ -18,7 +18,8 @@ CALL_MANUAL_TRANSITIONS: dict[str, list[str]] = {
     CallStatus.SCHEDULED: [CallStatus.DRAFT],
     CallStatus.OPEN: [],
     CallStatus.CLOSED: [CallStatus.ANALYSING],
-    CallStatus.ANALYSING: [CallStatus.PUBLISHED],
+    # Publishing is its own step, with its confirmation page (`call_report_publish`).
+    CallStatus.ANALYSING: [],
     CallStatus.PUBLISHED: [CallStatus.ARCHIVED],
     CallStatus.ARCHIVED: [],
 }
@@ -145,3 +146,27 @@ class RecommendationAudience(models.TextChoices):
     NATIONAL_GOVERNMENT = "national_government", _("National government")
     PARTNERSHIPS = "partnerships", _("Partnerships")
     OTHER = "other", _("Other")
+
+
+class ModerationState(models.TextChoices):
+    """Whether a response the respondent allowed to be published may be published."""
+
+    PENDING = "pending", _("Waiting for moderation")
+    APPROVED = "approved", _("Approved")
+    APPROVED_REDACTED = "approved_redacted", _("Approved with redactions")
+    WITHHELD = "withheld", _("Withheld")
+
+
+PUBLISHABLE_MODERATION = (ModerationState.APPROVED, ModerationState.APPROVED_REDACTED)
+
+
+class RedactionReason(models.TextChoices):
+    PERSONAL_DATA = "personal_data", _("personal data")
+    THIRD_PARTY = "third_party", _("third party")
+    OFFENSIVE = "offensive", _("offensive")
+    LEGAL = "legal", _("legal")
+
+
+class OralEvidenceKind(models.TextChoices):
+    ROUNDTABLE = "roundtable", _("Roundtable")
+    HEARING = "hearing", _("Hearing")

@@ -86,3 +86,7 @@ rules.add_perm("evidence.review_any", reviews_any_call)
 rules.add_perm("evidence.review_call", is_call_reviewer)
 
 __all__ = ["always_allow", "can_manage_call", "can_view_call"]
+
+# Moderation for publication: a reviewer may propose, the secretariat decides.
+can_propose_moderation = can_manage_call | is_call_reviewer
+rules.add_perm("evidence.propose_moderation", can_propose_moderation)

@@ -1,12 +1,42 @@
 from django.urls import path
 
-from .views import calls, imports, public, responding, responses, review, review_setup
+from .views import (
+    calls,
+    imports,
+    public,
+    publishing,
+    report,
+    responding,
+    responses,
+    review,
+    review_setup,
+)
 
 app_name = "evidence"
 
 urlpatterns = [
     path("calls/", public.CallListView.as_view(), name="call-list"),
     path("calls/<slug:slug>/", public.CallDetailView.as_view(), name="call-detail"),
+    path(
+        "calls/<slug:slug>/evidence/",
+        report.EvidenceIndexView.as_view(),
+        name="evidence-index",
+    ),
+    path(
+        "calls/<slug:slug>/evidence/<str:reference>/",
+        report.EvidenceDetailView.as_view(),
+        name="evidence-detail",
+    ),
+    path(
+        "calls/<slug:slug>/evidence/<str:reference>/files/<int:pk>/",
+        report.EvidenceFileView.as_view(),
+        name="evidence-file",
+    ),
+    path(
+        "calls/<slug:slug>/excerpts/<str:anchor>/",
+        report.ExcerptAnchorView.as_view(),
+        name="excerpt-anchor",
+    ),
     path("calls/<slug:slug>/respond/", responding.RespondStartView.as_view(), name="respond-start"),
     path(
         "calls/<slug:slug>/late/<str:token>/", responding.LateStartView.as_view(), name="late-start"
@@ -61,6 +91,41 @@ urlpatterns += [
     path("manage/calls/", _sec.ManagedCallListView.as_view(), name="manage-call-list"),
     path("manage/calls/new/", _sec.CallCreateView.as_view(), name="manage-call-create"),
     path("manage/calls/<slug:slug>/", _resp.CallDashboardView.as_view(), name="manage-call"),
+    path(
+        "manage/calls/<slug:slug>/moderation/",
+        publishing.ModerationListView.as_view(),
+        name="manage-moderation",
+    ),
+    path(
+        "manage/calls/<slug:slug>/moderation/<uuid:public_id>/",
+        publishing.ModerationDetailView.as_view(),
+        name="manage-moderation-detail",
+    ),
+    path(
+        "manage/calls/<slug:slug>/findings/",
+        publishing.FindingListView.as_view(),
+        name="manage-findings",
+    ),
+    path(
+        "manage/calls/<slug:slug>/findings/<int:pk>/",
+        publishing.FindingDetailView.as_view(),
+        name="manage-finding",
+    ),
+    path(
+        "manage/calls/<slug:slug>/findings/<int:pk>/themes/<int:theme>/",
+        publishing.FindingPickView.as_view(),
+        name="manage-finding-pick",
+    ),
+    path(
+        "manage/calls/<slug:slug>/recommendations/",
+        publishing.RecommendationListView.as_view(),
+        name="manage-recommendations",
+    ),
+    path(
+        "manage/calls/<slug:slug>/publish/",
+        publishing.ReportPublishView.as_view(),
+        name="manage-report-publish",
+    ),
     path("manage/calls/<slug:slug>/edit/", _sec.CallUpdateView.as_view(), name="manage-call-edit"),
     path(
         "manage/calls/<slug:slug>/preview/",

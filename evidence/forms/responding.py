@@ -82,6 +82,11 @@ class RespondentDetailsForm(forms.Form):
             "invalid_choice": _("Choose one of the options."),
         },
     )
+    wants_report = forms.BooleanField(
+        label=_("Tell me when the report is published"),
+        required=False,
+        help_text=_("We email you once, with links to the report and to your published response."),
+    )
     consent = forms.BooleanField(
         label=_("I have read the privacy notice and agree to my response being used as it says."),
         error_messages={"required": _("Confirm that you have read the privacy notice.")},

@@ -3,6 +3,7 @@
 from .calls import CLOCK_STATUSES, CallForEvidence, Question, ReferenceCounter, Section
 from .findings import Finding, FindingExcerpt, Recommendation
 from .imports import ImportJob, import_file_path
+from .publishing import CallReport, Moderation, OralEvidence, Redaction, ReportNotification
 from .responding import Answer, Attachment, LateSubmissionLink, Submission
 from .review import (
     CampaignGroup,
@@ -23,6 +24,7 @@ __all__ = [
     "Answer",
     "Attachment",
     "CallForEvidence",
+    "CallReport",
     "CampaignGroup",
     "Coding",
     "Criterion",
@@ -31,9 +33,13 @@ __all__ = [
     "FindingExcerpt",
     "ImportJob",
     "LateSubmissionLink",
+    "Moderation",
+    "OralEvidence",
     "Question",
     "Recommendation",
+    "Redaction",
     "ReferenceCounter",
+    "ReportNotification",
     "Review",
     "ReviewPhase",
     "ReviewerConflict",

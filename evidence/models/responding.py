@@ -108,6 +108,9 @@ class Submission(TimeStampedModel):
         choices=PublicationPreference.choices,
         blank=True,
     )
+    wants_report = models.BooleanField(
+        _("tell me when the report is published"), default=False, db_default=False
+    )
     consent_version = models.PositiveIntegerField(
         _("privacy notice version agreed"), null=True, blank=True
     )

@@ -37,6 +37,7 @@ DETAIL_FIELDS = [
     "organisation_size",
     "place",
     "publication_preference",
+    "wants_report",
 ]
 
 

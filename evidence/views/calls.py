@@ -322,7 +322,6 @@ TRANSITION_WORDS = {
     ),
     CallStatus.DRAFT: _("Take the call back to draft. It disappears from the public list."),
     CallStatus.ANALYSING: _("Start analysing the responses. The call stays closed."),
-    CallStatus.PUBLISHED: _("Mark the call as published."),
     CallStatus.ARCHIVED: _("Archive the call. It stays readable."),
 }
 

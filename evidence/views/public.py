@@ -10,6 +10,7 @@ from evidence.selectors import (
     calls_upcoming,
     sections_with_questions,
 )
+from evidence.selectors.publishing import call_report, is_call_report_published
 
 
 class CallListView(TemplateView):
@@ -45,4 +46,12 @@ class CallDetailView(PermissionRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["sections"] = sections_with_questions(call=self.object)
         context["can_manage"] = self.request.user.has_perm("evidence.manage_call", self.object)
+        if is_call_report_published(self.object):
+            # Once published, the call's page is its report.
+            context["report"] = call_report(call=self.object)
         return context
+
+    def get_template_names(self):
+        if is_call_report_published(self.get_object()):
+            return ["evidence/report/report.html"]
+        return super().get_template_names()

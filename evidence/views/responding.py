@@ -220,6 +220,7 @@ class ResponseDetailsView(RespondentSubmissionMixin, TemplateView):
             "organisation_size": s.organisation_size,
             "place": s.place_id,
             "publication_preference": s.publication_preference,
+            "wants_report": s.wants_report,
             "consent": s.consented_at is not None
             and s.consent_version == self.call.privacy_notice_version,
         }

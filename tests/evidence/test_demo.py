@@ -23,10 +23,11 @@ def test_demo_loads_closed_call_with_sixty_varied_responses():
 
     closed = CallForEvidence.objects.get(slug="role-of-business-in-place-based-regeneration")
     submissions = Submission.objects.filter(call=closed)
-    assert closed.current_status == CallStatus.CLOSED
+    assert closed.current_status == CallStatus.PUBLISHED
     assert Question.objects.filter(call=closed).count() == 7
-    assert submissions.count() == 66  # sixty, and a campaign of six near-identical ones
-    assert submissions.filter(status=SubmissionStatus.SUBMITTED).count() == 61
+    # Sixty, a campaign of six near-identical ones, and the Local Government Association's.
+    assert submissions.count() == 67
+    assert submissions.filter(status=SubmissionStatus.SUBMITTED).count() == 62
     assert submissions.filter(status=SubmissionStatus.WITHDRAWN).count() == 2
     assert submissions.filter(status=SubmissionStatus.DRAFT).count() == 3
     assert set(submissions.values_list("organisation_type", flat=True)) == {
@@ -44,7 +45,7 @@ def test_demo_loads_closed_call_with_sixty_varied_responses():
         submissions.filter(organisation_type="business").values_list("organisation_size", flat=True)
     ) == {"micro", "small", "medium", "large"}
     references = sorted(submissions.exclude(reference="").values_list("number", flat=True))
-    assert references == list(range(1, 64))  # 57 sent or withdrawn, and the campaign's 6
+    assert references == list(range(1, 65))  # 57 sent or withdrawn, the campaign's 6, the LGA
     sent = submissions.filter(status=SubmissionStatus.SUBMITTED)
     assert [submission_problems(submission=s) for s in sent[:5]] == [[], [], [], [], []]
 
@@ -137,3 +138,59 @@ def test_demo_shows_a_finished_import_and_one_that_failed_with_try_again(client)
     ).content.decode()
     assert "It stopped before finishing 3 times" in page
     assert "Try again" in page
+
+
+def test_demo_publishes_the_report_idempotently(client):
+    from evidence.models import (
+        Excerpt,
+        Finding,
+        FindingExcerpt,
+        Moderation,
+        OralEvidence,
+        Recommendation,
+        Redaction,
+    )
+
+    _load()
+    counts = [
+        Finding.objects.count(),
+        Recommendation.objects.count(),
+        FindingExcerpt.objects.count(),
+        Excerpt.objects.count(),
+        Moderation.objects.count(),
+        Redaction.objects.count(),
+        OralEvidence.objects.count(),
+    ]
+    _load()
+
+    closed = CallForEvidence.objects.get(slug="role-of-business-in-place-based-regeneration")
+    report = client.get(closed.get_absolute_url())
+    roundtable = OralEvidence.objects.get()
+    assert closed.status == CallStatus.PUBLISHED
+    assert counts == [
+        Finding.objects.count(),
+        Recommendation.objects.count(),
+        FindingExcerpt.objects.count(),
+        Excerpt.objects.count(),
+        Moderation.objects.count(),
+        Redaction.objects.count(),
+        OralEvidence.objects.count(),
+    ]
+    assert counts[:2] == [4, 12]
+    assert set(Recommendation.objects.values_list("audience", flat=True)) == {
+        "business",
+        "local_government",
+        "national_government",
+        "partnerships",
+    }
+    assert set(Moderation.objects.values_list("state", flat=True)) == {
+        "approved",
+        "approved_redacted",
+        "withheld",
+    }
+    assert Redaction.objects.count() == 1
+    assert [s.organisation_name for s in roundtable.informed.all()] == [
+        "Local Government Association"
+    ]
+    assert all(len(f.quotes) >= 1 for f in report.context["report"]["findings"])
+    assert "Roundtable with the Local Government Association" in report.content.decode()

@@ -14,6 +14,7 @@ from evidence.services import calls_sync_status
 from evidence.tasks import calls_sync_status_task
 from levelup.models import AuditEntry
 from tests.factories import CallForEvidenceFactory, QuestionFactory
+from tests.factories.publishing import FindingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,11 @@ def _status_trail(call):
         (entry.action, entry.actor_id, entry.changes)
         for entry in AuditEntry.objects.filter(
             object_id=str(call.pk),
-            action__in=["evidence.call.transition", "evidence.call.clock"],
+            action__in=[
+                "evidence.call.transition",
+                "evidence.call.clock",
+                "evidence.call.report_publish",
+            ],
         ).order_by("id")
     ]
 
@@ -72,7 +77,9 @@ def test_whole_lifecycle_by_hand_and_by_the_clock_is_audited(client, clock, secr
     clock.now = call.closes_at
     closed = calls_sync_status_task.run()
     analyse_page = _by_hand(client, call, "analysing")
-    _by_hand(client, call, "published")
+    FindingFactory(call=call)
+    publish = client.post(reverse("evidence:manage-report-publish", kwargs={"slug": call.slug}))
+    assert publish["Location"] == call.get_absolute_url()
     _by_hand(client, call, "archived")
 
     call.refresh_from_db()
@@ -85,7 +92,11 @@ def test_whole_lifecycle_by_hand_and_by_the_clock_is_audited(client, clock, secr
         ("evidence.call.clock", None, {"status": ["scheduled", "open"]}),
         ("evidence.call.clock", None, {"status": ["open", "closed"]}),
         ("evidence.call.transition", secretariat.pk, {"status": ["closed", "analysing"]}),
-        ("evidence.call.transition", secretariat.pk, {"status": ["analysing", "published"]}),
+        (
+            "evidence.call.report_publish",
+            secretariat.pk,
+            {"status": ["analysing", "published"], "notified": 0},
+        ),
         ("evidence.call.transition", secretariat.pk, {"status": ["published", "archived"]}),
     ]
 

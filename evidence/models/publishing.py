@@ -1,0 +1,156 @@
+"""Publishing a call: moderation of each response, redactions, oral evidence, the report and
+the one email each respondent who asked to hear back gets when it is published.
+
+The original answers and attachments are never changed: the published text is computed from
+them and their `Redaction` spans.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from evidence.enums import ModerationState, OralEvidenceKind, RedactionReason
+from levelup.models import TimeStampedModel
+
+from .calls import CallForEvidence
+from .responding import Answer, Attachment, Submission
+
+
+class Moderation(TimeStampedModel):
+    """Whether one response may be published: a reviewer may propose, the secretariat decides."""
+
+    call = models.ForeignKey(CallForEvidence, on_delete=models.CASCADE, related_name="moderations")
+    submission = models.OneToOneField(
+        Submission, on_delete=models.CASCADE, related_name="moderation"
+    )
+    state = models.CharField(
+        _("decision"),
+        max_length=20,
+        choices=ModerationState.choices,
+        default=ModerationState.PENDING,
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    proposed_state = models.CharField(
+        _("proposed decision"), max_length=20, choices=ModerationState.choices, blank=True
+    )
+    proposed_reason = models.TextField(_("reason for the proposal"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["call", "state"], name="moderation_call_state")]
+        constraints = [
+            models.CheckConstraint(
+                name="moderation_decided_has_time",
+                condition=Q(state=ModerationState.PENDING) | Q(decided_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="moderation_withheld_has_reason",
+                condition=~Q(state=ModerationState.WITHHELD) | ~Q(reason=""),
+                violation_error_message=_("Say why the response is withheld."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}: {self.state}"
+
+
+class Redaction(TimeStampedModel):
+    """A span of one answer or one attachment's extracted text hidden from the public."""
+
+    call = models.ForeignKey(CallForEvidence, on_delete=models.CASCADE, related_name="redactions")
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="redactions")
+    answer = models.ForeignKey(
+        Answer, on_delete=models.CASCADE, null=True, blank=True, related_name="redactions"
+    )
+    attachment = models.ForeignKey(
+        Attachment, on_delete=models.CASCADE, null=True, blank=True, related_name="redactions"
+    )
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
+    reason = models.CharField(_("reason"), max_length=20, choices=RedactionReason.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["submission", "answer", "attachment", "start"]
+        constraints = [
+            models.CheckConstraint(
+                name="redaction_one_source",
+                condition=Q(answer__isnull=False, attachment__isnull=True)
+                | Q(answer__isnull=True, attachment__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="redaction_span_not_empty", condition=Q(end__gt=F("start"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} {self.start}–{self.end} ({self.reason})"
+
+
+class CallReport(TimeStampedModel):
+    """The published report of a call: its summary and when it was published."""
+
+    call = models.OneToOneField(CallForEvidence, on_delete=models.CASCADE, related_name="report")
+    # Sanitised rich text (nh3 on save).
+    summary = models.TextField(_("summary of the report"), blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Who responded and how often each theme came up, counted when the report is published:
+    # the report states the figures it was published with, and its page stays cheap.
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return str(self.call)
+
+
+class OralEvidence(TimeStampedModel):
+    """An event (roundtable, hearing) whose published note stands beside written evidence."""
+
+    call = models.ForeignKey(
+        CallForEvidence, on_delete=models.CASCADE, related_name="oral_evidence"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=OralEvidenceKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    held_on = models.DateField(_("held on"))
+    hosts = models.CharField(_("hosted by"), max_length=500)
+    speakers = models.TextField(_("speakers"), blank=True)
+    note = models.TextField(_("published note"), blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    informed = models.ManyToManyField(
+        Submission,
+        blank=True,
+        related_name="oral_evidence",
+        verbose_name=_("written evidence it informed"),
+    )
+
+    class Meta:
+        ordering = ["call", "held_on", "pk"]
+        verbose_name_plural = _("oral evidence")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportNotification(TimeStampedModel):
+    """The one email a respondent who asked to hear back gets when the report is published."""
+
+    submission = models.OneToOneField(
+        Submission, on_delete=models.CASCADE, related_name="report_notification"
+    )
+    email = models.ForeignKey(
+        "levelup.OutboundEmail", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return str(self.submission_id)
