@@ -230,7 +230,9 @@ def load_partnerships() -> None:
 
 def _load_blackpool(partnership: Partnership) -> None:
     today = timezone.localdate()
-    start = today - timedelta(days=730)
+    # Over three years: brokering, a goal agreed, then a prospectus published more than two
+    # years ago, with two years of progress since (demo_prospectus, demo_progress).
+    start = today - timedelta(days=1190)
     connie = demo_user("connector")
     mo = demo_user("member")
     council = _person("Priya Shah")
@@ -307,7 +309,7 @@ def _load_blackpool(partnership: Partnership) -> None:
     ]
     engagements = []
     for index, (kind, title) in enumerate(topics):
-        when = start + timedelta(days=14 + index * 29)
+        when = start + timedelta(days=14 + index * 48)
         present = present_sets[index % len(present_sets)]
         engagements.append(
             _engagement(

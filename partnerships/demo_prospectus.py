@@ -509,7 +509,7 @@ def _load_blackpool(partnership: Partnership) -> None:
     _sign_off_leads(second, members)
     prospectus_publish(actor=connie, version=second)
     # As if drafted over the spring of last year and published a year ago.
-    published = timezone.localdate() - timedelta(days=365)
+    published = timezone.localdate() - timedelta(days=760)
     _backdate(first, published - timedelta(days=70))
     _backdate(second, published - timedelta(days=21))
     ProspectusVersion.objects.filter(pk=second.pk).update(published_at=_aware(published))
