@@ -18,6 +18,7 @@ from levelup.demo import demo_user, ensure_grant
 from levelup.enums import BusinessSize, OrganisationType, Role
 from levelup.models import Body, Place
 
+from .demo_followup import load_followup_demo
 from .enums import (
     CallStatus,
     PublicationPreference,
@@ -538,6 +539,8 @@ def load_evidence() -> None:
     _demo_review_setup(closed)
     _demo_review_work()
     load_report()
+    # Following up recommendations, after any published report above.
+    load_followup_demo()
     # The dashboards' counts now, rather than at beat's next minute.
     dashboard_counts_refresh()
 

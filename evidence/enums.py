@@ -170,3 +170,16 @@ class RedactionReason(models.TextChoices):
 class OralEvidenceKind(models.TextChoices):
     ROUNDTABLE = "roundtable", _("Roundtable")
     HEARING = "hearing", _("Hearing")
+
+
+class RecommendationResponseKind(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    PARTLY_ACCEPTED = "partly_accepted", _("Partly accepted")
+    REJECTED = "rejected", _("Rejected")
+    NO_RESPONSE = "no_response", _("No response")
+
+
+class ImplementationStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")

@@ -2,7 +2,10 @@ from django.urls import path
 
 from .views import (
     calls,
+    exports,
+    followup,
     imports,
+    open_data,
     public,
     publishing,
     report,
@@ -367,5 +370,44 @@ urlpatterns += [
         "reviews/<slug:slug>/<uuid:public_id>/files/<int:pk>/",
         review.ReviewAttachmentView.as_view(),
         name="review-file",
+    ),
+]
+
+# Following up a published report's recommendations.
+urlpatterns += [
+    path("calls/<slug:slug>/tracker/", followup.TrackerView.as_view(), name="call-tracker"),
+    path(
+        "manage/calls/<slug:slug>/follow-up/",
+        followup.FollowUpListView.as_view(),
+        name="manage-followup",
+    ),
+    path(
+        "manage/calls/<slug:slug>/follow-up/<int:pk>/response/",
+        followup.FollowUpResponseView.as_view(),
+        name="manage-followup-response",
+    ),
+    path(
+        "manage/calls/<slug:slug>/follow-up/<int:pk>/update/",
+        followup.ImplementationUpdateView.as_view(),
+        name="manage-followup-update",
+    ),
+]
+
+# Exports of a call's responses.
+urlpatterns += [
+    path(
+        "manage/calls/<slug:slug>/export.csv",
+        exports.ResponsesCsvExportView.as_view(),
+        name="manage-export-csv",
+    ),
+]
+
+# Open data of a published call.
+urlpatterns += [
+    path("calls/<slug:slug>/data/", open_data.OpenDataIndexView.as_view(), name="open-data-index"),
+    path(
+        "calls/<slug:slug>/data/<slug:dataset>.<str:fmt>",
+        open_data.OpenDataFileView.as_view(),
+        name="open-data",
     ),
 ]

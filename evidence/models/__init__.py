@@ -2,6 +2,7 @@
 
 from .calls import CLOCK_STATUSES, CallForEvidence, Question, ReferenceCounter, Section
 from .findings import Finding, FindingExcerpt, Recommendation
+from .followup import ImplementationUpdate, RecommendationFollowUp, ReportChange
 from .imports import ImportJob, import_file_path
 from .publishing import CallReport, Moderation, OralEvidence, Redaction, ReportNotification
 from .responding import Answer, Attachment, LateSubmissionLink, Submission
@@ -31,14 +32,17 @@ __all__ = [
     "Excerpt",
     "Finding",
     "FindingExcerpt",
+    "ImplementationUpdate",
     "ImportJob",
     "LateSubmissionLink",
     "Moderation",
     "OralEvidence",
     "Question",
     "Recommendation",
+    "RecommendationFollowUp",
     "Redaction",
     "ReferenceCounter",
+    "ReportChange",
     "ReportNotification",
     "Review",
     "ReviewPhase",
