@@ -211,8 +211,23 @@ def _child_main(kind: str, memory_bytes: int, cpu_seconds: int) -> None:
         result = {"error": str(exc)}
     except Exception as exc:
         result = {"error": f"{type(exc).__name__}: {exc}"}
-    result["peak_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result["peak_kb"] = _peak_kb()
     sys.stdout.write(json.dumps(result))
+
+
+def _peak_kb() -> int:
+    """This program's peak resident memory. VmHWM starts afresh at exec; ru_maxrss would
+    also count the pages of the (possibly large) process that forked us."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _extract(kind: str, data: bytes) -> str:

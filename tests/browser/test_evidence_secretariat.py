@@ -174,7 +174,7 @@ def test_secretariat_runs_a_call_with_responses_late_links_and_import(
     main.get_by_role("textbox", name="Full name").fill("Edna Paper")
     main.get_by_role("radio", name="As an individual").check()
     main.get_by_role("radio", name="Publish it without their name").check()
-    main.get_by_role("checkbox").check()
+    main.get_by_role("checkbox", name=re.compile("privacy notice")).check()
     main.get_by_role("textbox", name="What works?").fill("The market hall.")
     submit(main.get_by_role("button", name="Enter the response"))
     expect(main).to_contain_text("On paper")

@@ -4,6 +4,7 @@ dashboard count the same responses, and the details page works without JavaScrip
 from django.urls import reverse
 
 from evidence.enums import SubmissionStatus
+from evidence.services import dashboard_counts_refresh
 from tests.factories import CallForEvidenceFactory, SectionFactory, SubmissionFactory
 
 
@@ -15,6 +16,7 @@ def test_call_list_and_dashboard_count_the_same_sent_responses(client, secretari
     withdrawn.withdrawn_at = withdrawn.submitted_at
     withdrawn.save()
     SubmissionFactory(call=call)  # a draft
+    dashboard_counts_refresh()  # what beat does every minute
     client.force_login(secretariat)
 
     listed = client.get(reverse("evidence:manage-call-list"))
