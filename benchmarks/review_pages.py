@@ -51,11 +51,11 @@ def main() -> None:
     from django.test.utils import setup_test_environment
 
     setup_test_environment()  # "testserver" is an allowed host, emails stay in memory
-    from benchmarks.evidence_pages import machine, measure
     from django.core.management import call_command
     from django.test import Client
     from django.urls import reverse
 
+    from benchmarks.evidence_pages import machine, measure
     from evidence.models import CallForEvidence, Review, Submission, Theme
     from evidence.services.bulk import bulk_apply
     from evidence.services.campaigns import campaigns_group
