@@ -46,7 +46,7 @@ class FollowUpListView(NoStoreMixin, CallManageMixin, TemplateView):
             request,
             followup_start,
             call=self.call,
-            success=_("Responses are now due two months from today."),
+            success=_("Responses are due two months after the report was published."),
         )
         return redirect("evidence:manage-followup", slug=self.call.slug)
 
