@@ -1,11 +1,11 @@
 """Benchmark: the published report's PDF with 4 findings, 12 recommendations and 200 quotes.
 
-Not part of the test suite. It uses its own database (`levelup_bench_report_pdf`) on the
-embedded PostgreSQL (127.0.0.1:54329), builds one published call of that size (200 named
-responses approved for publication, each quoted once, spread over the 4 findings; 12
-recommendations across the four audiences; one roundtable), then times the PDF with the
-service the background job calls (`report_pdf_render`: read the report, lay out the PDF
-with WeasyPrint, store it), and the public report page in process.
+Not part of the test suite. It uses its own database (`levelup_bench_report_pdf`, made
+afresh each run) on the embedded PostgreSQL (127.0.0.1:54329), builds one published call of
+that size (200 named responses approved for publication, each quoted once, spread over the
+4 findings; 12 recommendations across the four audiences; one roundtable), then times the PDF
+with the service the background job calls (`report_pdf_render`: read the report, lay out
+the PDF with WeasyPrint, store it), and the public report page in process.
 
     .venv/bin/python benchmarks/report_pdf.py                       # 200 quotes, 3 renders
     .venv/bin/python benchmarks/report_pdf.py --quotes 20 --runs 1  # a quick look
@@ -64,7 +64,6 @@ def build(*, quotes: int):
         RecommendationFactory,
     )
 
-    CallForEvidence.objects.filter(slug="bench-report-pdf").delete()
     call = CallForEvidenceFactory(
         body=BodyFactory(name="Bench Taskforce"),
         slug="bench-report-pdf",
@@ -116,8 +115,18 @@ def build(*, quotes: int):
     )
 
 
+def fresh_database() -> None:
+    """Drop and create the benchmark's own database (a call's responses are protected from
+    deletion, so each run starts from an empty database rather than deleting the last one)."""
+    import psycopg
+
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+
+
 def main() -> None:
-    from evidence_pages import ensure_database, machine, measure
+    from evidence_pages import machine, measure
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quotes", type=int, default=200)
@@ -129,7 +138,7 @@ def main() -> None:
     # Importing the evidence benchmark points DATABASE_URL at its database: point it back.
     evidence_pages.BENCH_DB = BENCH_DB
     os.environ["DATABASE_URL"] = f"{SERVER}/{BENCH_DB}"
-    ensure_database()
+    fresh_database()
     import django
 
     django.setup()
