@@ -389,6 +389,11 @@ urlpatterns += [
         name="manage-followup-response",
     ),
     path(
+        "manage/calls/<slug:slug>/follow-up/<int:pk>/due/",
+        followup.FollowUpDueView.as_view(),
+        name="manage-followup-due",
+    ),
+    path(
         "manage/calls/<slug:slug>/follow-up/<int:pk>/update/",
         followup.ImplementationUpdateView.as_view(),
         name="manage-followup-update",

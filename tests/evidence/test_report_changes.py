@@ -369,3 +369,44 @@ def test_recommendation_added_after_publication_is_due_two_months_after_it_was_a
     assert followup.response_due_on == response_due_on_default(
         published_on=timezone.localdate(late.created_at)
     )
+
+
+def test_secretariat_changes_the_due_date(client, world, secretariat):
+    recommendation = Recommendation.objects.get(call=world.call, text="Recommendation text 1.")
+    recommendation.addressed_to = OrganisationFactory()
+    recommendation.save()
+    (followup,) = followup_start(actor=secretariat, call=world.call)
+    url = reverse(
+        "evidence:manage-followup-due", kwargs={"slug": world.call.slug, "pk": followup.pk}
+    )
+    client.force_login(secretariat)
+
+    form = client.get(url)
+    response = client.post(url, {"response_due_on": "2027-03-31"})
+
+    followup.refresh_from_db()
+    assert form.context["form"].initial["response_due_on"] == response_due_on_default(
+        published_on=timezone.localdate()
+    )
+    assert response.status_code == 302
+    assert followup.response_due_on == datetime.date(2027, 3, 31)
+    assert AuditEntry.objects.filter(action="recommendation.due_change").count() == 1
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_due_date_change_refused_to_others(client, world, secretariat, others, role):
+    recommendation = Recommendation.objects.get(call=world.call, text="Recommendation text 1.")
+    recommendation.addressed_to = OrganisationFactory()
+    recommendation.save()
+    (followup,) = followup_start(actor=secretariat, call=world.call)
+    url = reverse(
+        "evidence:manage-followup-due", kwargs={"slug": world.call.slug, "pk": followup.pk}
+    )
+    if others[role]:
+        client.force_login(others[role])
+
+    response = client.post(url, {"response_due_on": "2030-01-01"})
+
+    followup.refresh_from_db()
+    assert response.status_code == (302 if role == "anonymous" else 403)
+    assert followup.response_due_on != datetime.date(2030, 1, 1)
