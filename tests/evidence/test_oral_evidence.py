@@ -206,3 +206,18 @@ def test_oral_evidence_list_queries_with_many_events(
         response = client.get(url)
 
     assert len(response.context["events"]) == 12
+
+
+def test_published_note_is_sanitised_rich_text_on_the_report(client, secretariat, body):
+    from evidence.enums import CallStatus
+    from tests.factories import CallForEvidenceFactory
+
+    call = CallForEvidenceFactory(body=body, closed=True, status=CallStatus.PUBLISHED)
+    client.force_login(secretariat)
+    client.post(reverse("evidence:manage-oral-evidence", kwargs={"slug": call.slug}), _form())
+    client.logout()
+
+    body_html = client.get(call.get_absolute_url()).content.decode()
+
+    assert "<p>Leaders spoke of <strong>trust</strong>.</p>" in body_html
+    assert "alert(1)" not in body_html
