@@ -107,7 +107,7 @@ def test_pdf_job_renders_and_stores_a_tagged_pdf(body, secretariat):
     assert report.pdf.name.startswith(f"reports/{world.call.slug}/")
     assert report.pdf_bytes == report.pdf.size
     text, reader = _pdf_text(report)
-    assert reader.metadata.title == world.call.title
+    assert (reader.metadata.title, reader.metadata.author) == (world.call.title, "LevelUp")
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "en-GB"
     assert bool(root["/MarkInfo"]["/Marked"]) is True
