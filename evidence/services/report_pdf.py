@@ -80,7 +80,7 @@ def report_pdf_render(
     Idempotent: nothing is done when the PDF of the current version is stored already, or
     the call is no longer published. The layout takes seconds, so it runs outside the
     transaction that records the file; if the report changed meanwhile, the PDF is stored
-    with the version it was read at, and the job queued by that change renders it again.
+    with the version it was read at, and another rendering is queued.
     """
     from evidence.selectors.publishing import call_report
     from levelup.pdf import render_pdf
@@ -120,6 +120,10 @@ def report_pdf_render(
         )
         if old and old != report.pdf.name:
             transaction.on_commit(partial(report.pdf.storage.delete, old))
+        if report.content_version > version:
+            # Changed while this was laid out, by a change that saw this job already under
+            # way (so it queued none): render again.
+            report_pdf_queue(actor=None, report=report)
     progress(REPORT_PDF_STEPS)
     return report
 

@@ -357,3 +357,21 @@ def test_try_again_refused_to_others(client, body, people, role, expected):
     job.refresh_from_db()
     assert response.status_code == expected
     assert job.status == JobStatus.FAILED
+
+
+def test_change_during_rendering_queues_another_rendering(body, secretariat):
+    world, _finding, _excerpts = _analysing_world(body)
+    report = call_report_publish(actor=secretariat, call=world.call)
+    Job.objects.filter(kind=REPORT_PDF_JOB_KIND).update(
+        status=JobStatus.DONE, finished_at=timezone.now()
+    )
+
+    def change_meanwhile(done):
+        if done == 1:  # the report has been read; a change commits before the PDF is stored
+            CallReport.objects.filter(pk=report.pk).update(content_version=2)
+
+    stored = report_pdf_render(report_id=report.pk, progress=change_meanwhile)
+
+    assert (stored.pdf_version, stored.content_version, stored.has_current_pdf) == (1, 2, False)
+    queued = Job.objects.get(kind=REPORT_PDF_JOB_KIND, status=JobStatus.QUEUED)
+    assert queued.params == {"version": 2}
