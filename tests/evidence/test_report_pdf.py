@@ -5,6 +5,7 @@ and nothing private in its text (read back with pypdf)."""
 import io
 
 import pytest
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -259,8 +260,8 @@ def test_download_serves_the_pdf_to_everyone_after_publication(client, body, peo
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content)[:5] == b"%PDF-"
-    size = f"{report.pdf_bytes / 1024:.0f}" if report.pdf_bytes < 1024 * 1024 else ""
-    assert f"Download the report (PDF, {size}" in page.content.decode().replace("\xa0", " ")
+    size = filesizeformat(report.pdf_bytes)
+    assert f"Download the report (PDF, {size})" in page.content.decode()
 
 
 def test_download_is_404_once_the_report_changed_until_rendered_again(client, body, secretariat):
