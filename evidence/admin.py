@@ -93,3 +93,10 @@ class OralEvidenceAdmin(admin.ModelAdmin):
     list_display = ["title", "call", "kind", "held_on", "is_published"]
     list_filter = ["kind", "is_published"]
     raw_id_fields = ["informed"]
+
+    def save_model(self, request, obj, form, change):
+        from evidence.services.calls import background_clean
+
+        # The note is published as rich text: sanitised here as in the secretariat's pages.
+        obj.note = background_clean(obj.note)
+        super().save_model(request, obj, form, change)

@@ -1418,9 +1418,10 @@ def load_report() -> None:
             "hosts": "Place Taskforce and the Local Government Association",
             "speakers": "Council leaders and regeneration officers from eight councils",
             "note": (
-                "Councillors described how hard it is to bring businesses to the table "
-                "without a neutral convenor, and how short funding rounds undermine trust. "
-                "The discussion informed the LGA's written evidence."
+                "<p>Councillors described how hard it is to bring businesses to the table "
+                "without a <strong>neutral convenor</strong>, and how short funding rounds "
+                "undermine trust.</p><p>The discussion informed the LGA's written "
+                "evidence.</p>"
             ),
             "is_published": True,
         },
@@ -1441,6 +1442,28 @@ def load_report() -> None:
         },
     )
     report.figures = report_figures(call=call)
-    report.save(update_fields=["figures", "updated_at"])
+    report.content_version = max(report.content_version, 1)
+    report.save(update_fields=["figures", "content_version", "updated_at"])
     call.status = CallStatus.PUBLISHED
     call.save(update_fields=["status", "updated_at"])
+    _report_changes_and_pdf(report, secretariat)
+
+
+# What changed after the report was first published (the public changelog), oldest first.
+REPORT_CHANGES = [
+    "Recommendation 4 is now addressed to Blackpool Council",
+    "Oral evidence updated: Roundtable with the Local Government Association",
+]
+
+
+def _report_changes_and_pdf(report, secretariat) -> None:
+    """A changelog entry or two after publication, and the report's PDF, made here and now
+    by the service the background job runs (idempotent: a current PDF is kept)."""
+    from .models import ReportChange
+    from .services.report_pdf import report_pdf_render
+
+    for summary in REPORT_CHANGES:
+        ReportChange.objects.get_or_create(
+            call=report.call, summary=summary, defaults={"changed_by": secretariat}
+        )
+    report_pdf_render(report_id=report.pk)

@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 
-from levelup.jobs import JobRun, job_task
+from levelup.jobs import JobError, JobRun, job_task
 
 from .services import calls_sync_status, dashboard_counts_refresh
 from .services.attachments import (
@@ -11,6 +11,7 @@ from .services.attachments import (
     attachment_extract_job,
 )
 from .services.imports import IMPORT_JOB_KIND, import_run_failed, import_run_job
+from .services.report_pdf import REPORT_PDF_JOB_KIND, REPORT_PDF_STEPS, report_pdf_render
 
 logger = logging.getLogger(__name__)
 
@@ -86,3 +87,16 @@ def review_bulk_task(run: JobRun) -> dict:
         )
         run.progress(min(start + BATCH, len(submission_ids)), len(submission_ids))
     return {"rows": len(submission_ids), "changed": changed}
+
+
+# A report of 4 findings, 12 recommendations and 200 quotes renders in seconds.
+@job_task(kind=REPORT_PDF_JOB_KIND, soft_time_limit=240, time_limit=300)
+def report_pdf_render_task(run: JobRun) -> dict:
+    """Render the published report as a PDF (again, after it changed)."""
+    report = run.target
+    if report is None:
+        raise JobError("The report has been deleted.")
+    rendered = report_pdf_render(
+        report_id=report.pk, progress=lambda done: run.progress(done, REPORT_PDF_STEPS)
+    )
+    return {"rendered": rendered is not None, "version": rendered.pdf_version if rendered else None}

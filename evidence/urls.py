@@ -6,9 +6,11 @@ from .views import (
     followup,
     imports,
     open_data,
+    oral_evidence,
     public,
     publishing,
     report,
+    report_pdf,
     responding,
     responses,
     review,
@@ -387,6 +389,11 @@ urlpatterns += [
         name="manage-followup-response",
     ),
     path(
+        "manage/calls/<slug:slug>/follow-up/<int:pk>/due/",
+        followup.FollowUpDueView.as_view(),
+        name="manage-followup-due",
+    ),
+    path(
         "manage/calls/<slug:slug>/follow-up/<int:pk>/update/",
         followup.ImplementationUpdateView.as_view(),
         name="manage-followup-update",
@@ -409,5 +416,50 @@ urlpatterns += [
         "calls/<slug:slug>/data/<slug:dataset>.<str:fmt>",
         open_data.OpenDataFileView.as_view(),
         name="open-data",
+    ),
+]
+
+# The report's PDF, oral evidence, and editing findings and recommendations after publishing.
+urlpatterns += [
+    path("calls/<slug:slug>/report.pdf", report_pdf.ReportPdfView.as_view(), name="report-pdf"),
+    path(
+        "manage/calls/<slug:slug>/publish/pdf/retry/",
+        report_pdf.ReportPdfRetryView.as_view(),
+        name="manage-report-pdf-retry",
+    ),
+    path(
+        "manage/calls/<slug:slug>/publish/summary/",
+        publishing.ReportSummaryView.as_view(),
+        name="manage-report-summary",
+    ),
+    path(
+        "manage/calls/<slug:slug>/oral-evidence/",
+        oral_evidence.OralEvidenceListView.as_view(),
+        name="manage-oral-evidence",
+    ),
+    path(
+        "manage/calls/<slug:slug>/oral-evidence/<int:pk>/",
+        oral_evidence.OralEvidenceUpdateView.as_view(),
+        name="manage-oral-evidence-edit",
+    ),
+    path(
+        "manage/calls/<slug:slug>/oral-evidence/<int:pk>/remove/",
+        oral_evidence.OralEvidenceRemoveView.as_view(),
+        name="manage-oral-evidence-remove",
+    ),
+    path(
+        "manage/calls/<slug:slug>/recommendations/<int:pk>/",
+        publishing.RecommendationUpdateView.as_view(),
+        name="manage-recommendation",
+    ),
+    path(
+        "manage/calls/<slug:slug>/recommendations/<int:pk>/remove/",
+        publishing.RecommendationRemoveView.as_view(),
+        name="manage-recommendation-remove",
+    ),
+    path(
+        "manage/calls/<slug:slug>/findings/<int:pk>/move/",
+        publishing.FindingMoveView.as_view(),
+        name="manage-finding-move",
     ),
 ]

@@ -8,6 +8,7 @@ address in the page is refused.
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -43,7 +44,10 @@ def render_pdf(*, template_name: str, context: dict, title: str, lang: str = "en
 
     stylesheet = finders.find(PRINT_STYLESHEET)
     with translation.override(lang.lower()):
-        html = render_to_string(template_name, {**context, "pdf_title": title, "pdf_lang": lang})
+        html = render_to_string(
+            template_name,
+            {"site_name": settings.SITE_NAME, **context, "pdf_title": title, "pdf_lang": lang},
+        )
     finders.find(PRINT_STYLESHEET, find_all=True)  # fills `searched_locations` for the fetcher
     document = HTML(string=html, url_fetcher=_static_only, base_url=str(Path(stylesheet).parent))
     return document.write_pdf(

@@ -57,3 +57,16 @@ class ImplementationUpdateForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper()
+
+
+class FollowUpDueForm(forms.Form):
+    response_due_on = forms.DateField(
+        label=_("Response due on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Two months after publication unless agreed otherwise."),
+        error_messages={"required": _("Enter the date the response is due.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()

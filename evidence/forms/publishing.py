@@ -3,8 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from evidence.enums import ModerationState, RecommendationAudience, RedactionReason
-from evidence.models import Theme
+from evidence.enums import (
+    ModerationState,
+    OralEvidenceKind,
+    RecommendationAudience,
+    RedactionReason,
+    SubmissionStatus,
+)
+from evidence.models import Submission, Theme
 from levelup.enums import OrganisationType
 from levelup.models import Organisation, Place
 
@@ -122,3 +128,68 @@ class ExcerptFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper()
+
+
+class ReportSummaryForm(forms.Form):
+    summary = forms.CharField(
+        label=optional_label(_("Summary of the report")),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Paragraphs, bold, italics, lists and links are kept."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
+
+
+class OralEvidenceForm(forms.Form):
+    """A roundtable or hearing; the written evidence it informed, by reference."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=OralEvidenceKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    hosts = forms.CharField(label=_("Hosted by"), max_length=500)
+    speakers = forms.CharField(
+        label=optional_label(_("Speakers")),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    note = forms.CharField(
+        label=optional_label(_("Published note")),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Paragraphs, bold, italics, lists and links are kept."),
+    )
+    informed = forms.CharField(
+        label=optional_label(_("Written evidence it informed")),
+        required=False,
+        help_text=_("References of the responses, separated by commas, e.g. PTF0042, PTF0107."),
+    )
+    is_published = forms.BooleanField(
+        label=_("Publish it with the report"), required=False, initial=True
+    )
+
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.call = call
+        self.helper = form_helper()
+
+    def clean_informed(self):
+        references = [
+            r.strip().upper() for r in self.cleaned_data["informed"].replace(";", ",").split(",")
+        ]
+        references = list(dict.fromkeys(r for r in references if r))
+        found = {
+            s.reference.upper(): s
+            for s in Submission.objects.filter(
+                call=self.call, status=SubmissionStatus.SUBMITTED, reference__in=references
+            )
+        }
+        missing = [r for r in references if r not in found]
+        if missing:
+            raise forms.ValidationError(
+                _("No submitted response to this call has the reference %(refs)s.")
+                % {"refs": ", ".join(missing)}
+            )
+        return [found[r] for r in references]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evidence.enums import ModerationState, OralEvidenceKind, RedactionReason
 from levelup.models import TimeStampedModel
+from levelup.storage import private_storage
 
 from .calls import CallForEvidence
 from .responding import Answer, Attachment, Submission
@@ -96,6 +97,10 @@ class Redaction(TimeStampedModel):
         return f"{self.submission_id} {self.start}–{self.end} ({self.reason})"
 
 
+def report_pdf_path(instance, filename: str) -> str:
+    return f"reports/{instance.call.slug}/{filename}"
+
+
 class CallReport(TimeStampedModel):
     """The published report of a call: its summary and when it was published."""
 
@@ -109,9 +114,23 @@ class CallReport(TimeStampedModel):
     # Who responded and how often each theme came up, counted when the report is published:
     # the report states the figures it was published with, and its page stays cheap.
     figures = models.JSONField(_("figures"), default=dict, blank=True)
+    # Counts changes to what the report shows; the PDF is current when it was rendered from
+    # the latest one (`pdf_version`). Each change after publication queues a new rendering.
+    content_version = models.PositiveIntegerField(_("content version"), default=0)
+    pdf = models.FileField(
+        _("PDF"), storage=private_storage, upload_to=report_pdf_path, blank=True, max_length=300
+    )
+    pdf_version = models.PositiveIntegerField(_("PDF of content version"), null=True, blank=True)
+    pdf_rendered_at = models.DateTimeField(_("PDF rendered at"), null=True, blank=True)
+    pdf_bytes = models.PositiveIntegerField(_("PDF size in bytes"), default=0)
 
     def __str__(self) -> str:
         return str(self.call)
+
+    @property
+    def has_current_pdf(self) -> bool:
+        """A PDF of what the report shows now (an older one may hold what is since withheld)."""
+        return bool(self.pdf) and self.pdf_version == self.content_version
 
 
 class OralEvidence(TimeStampedModel):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from evidence.enums import CallStatus
 from evidence.models import (
     CallForEvidence,
+    CallReport,
     ImplementationUpdate,
     Recommendation,
     RecommendationFollowUp,
@@ -31,23 +32,38 @@ def _require_published(call: CallForEvidence) -> None:
         raise ValidationError(_("Recommendations are followed up once the report is published."))
 
 
+def report_published_at(*, call: CallForEvidence) -> datetime.datetime | None:
+    """When the call's report was published, if it has been."""
+    report = CallReport.objects.filter(call=call, published_at__isnull=False).first()
+    return report.published_at if report else None
+
+
 @transaction.atomic
 def followup_start(
     *, actor, call: CallForEvidence, published_on: datetime.date | None = None
 ) -> list[RecommendationFollowUp]:
     """Start following up every recommendation of a published call addressed to someone.
 
-    Idempotent: recommendations already followed up keep their due date.
+    A response is due two months after the report's publication (`published_on` overrides
+    the recorded date); a recommendation added after publication is due two months after
+    the day it was added. Idempotent: recommendations already followed up keep their date.
     """
     _require_published(call)
-    published_on = published_on or timezone.localdate()
-    due_on = response_due_on_default(published_on=published_on)
+    published_at = report_published_at(call=call)
+    if published_on is None:
+        published_on = timezone.localdate(published_at) if published_at else timezone.localdate()
     started = []
     recommendations = Recommendation.objects.filter(
         call=call, addressed_to__isnull=False, followup__isnull=True
     ).order_by("position", "pk")
     for recommendation in recommendations:
-        followup = RecommendationFollowUp(recommendation=recommendation, response_due_on=due_on)
+        since = published_on
+        if published_at and recommendation.created_at > published_at:
+            since = timezone.localdate(recommendation.created_at)
+        followup = RecommendationFollowUp(
+            recommendation=recommendation,
+            response_due_on=response_due_on_default(published_on=since),
+        )
         followup.full_clean()
         followup.save()
         started.append(followup)
@@ -58,7 +74,7 @@ def followup_start(
             target=call,
             changes={
                 "recommendations": [f.recommendation_id for f in started],
-                "due": [None, str(due_on)],
+                "due": [None, sorted({str(f.response_due_on) for f in started})],
             },
         )
     return started

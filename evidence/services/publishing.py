@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,7 @@ from evidence.selectors.publishing import (
     submissions_publishable,
 )
 from evidence.services.calls import background_clean
+from evidence.services.report_pdf import report_changed, report_pdf_queue
 from levelup.audit import audit_record
 from levelup.models import Organisation, User
 from levelup.outbox import outbox_queue
@@ -106,6 +107,9 @@ def moderation_decide(
         target=submission,
         changes={"state": [before, state], "reason": reason},
     )
+    if before != state:
+        # The report's quotes follow moderation: its PDF is rendered again.
+        report_changed(actor=actor, call=submission.call)
     return moderation
 
 
@@ -165,6 +169,7 @@ def redaction_add(
         target=submission,
         changes={"start": start, "end": end, "reason": reason},
     )
+    report_changed(actor=actor, call=submission.call)
     return redaction
 
 
@@ -186,9 +191,27 @@ def redaction_remove(*, actor: User, redaction: Redaction) -> None:
         changes={"start": redaction.start, "end": redaction.end},
     )
     redaction.delete()
+    report_changed(actor=actor, call=submission.call)
 
 
 # Findings and recommendations -----------------------------------------------------------------
+
+
+def finding_number(finding: Finding) -> int:
+    """The finding's number in the report (its place in the call's order, from 1)."""
+    earlier = Finding.objects.filter(call_id=finding.call_id).filter(
+        Q(position__lt=finding.position) | Q(position=finding.position, pk__lt=finding.pk)
+    )
+    return earlier.count() + 1
+
+
+def recommendation_number(recommendation: Recommendation) -> int:
+    """The recommendation's number (its place in the call's order, from 1, as the tracker)."""
+    earlier = Recommendation.objects.filter(call_id=recommendation.call_id).filter(
+        Q(position__lt=recommendation.position)
+        | Q(position=recommendation.position, pk__lt=recommendation.pk)
+    )
+    return earlier.count() + 1
 
 
 def _themes_of(call: CallForEvidence, themes) -> list[Theme]:
@@ -209,6 +232,12 @@ def finding_create(
     finding.save()
     finding.themes.set(_themes_of(call, themes))
     audit_record(actor=actor, action="evidence.finding.create", target=finding)
+    report_changed(
+        actor=actor,
+        call=call,
+        summary=_("Finding %(number)d added: %(title)s")
+        % {"number": finding_number(finding), "title": finding.title},
+    )
     return finding
 
 
@@ -216,12 +245,66 @@ def finding_create(
 def finding_update(
     *, actor: User, finding: Finding, title: str, summary: str = "", themes=None
 ) -> Finding:
+    before = Finding.objects.values("title", "summary").get(pk=finding.pk)
     finding.title, finding.summary = title.strip(), background_clean(summary)
     finding.full_clean()
     finding.save()
     finding.themes.set(_themes_of(finding.call, themes))
-    audit_record(actor=actor, action="evidence.finding.update", target=finding)
+    audit_record(
+        actor=actor,
+        action="evidence.finding.update",
+        target=finding,
+        changes={"title": [before["title"], finding.title]},
+    )
+    number = finding_number(finding)
+    retitled = before["title"] != finding.title
+    rewritten = before["summary"] != finding.summary
+    if retitled and rewritten:
+        line = _("Finding %(number)d retitled and its summary rewritten")
+    elif retitled:
+        line = _("Finding %(number)d retitled")
+    elif rewritten:
+        line = _("Finding %(number)d: summary rewritten")
+    else:
+        line = ""
+    if line:
+        report_changed(actor=actor, call=finding.call, summary=line % {"number": number})
     return finding
+
+
+@transaction.atomic
+def finding_move(*, actor: User, finding: Finding, up: bool) -> Finding:
+    """Swap the finding with the one before it (`up`) or after it in the report's order."""
+    findings = list(
+        Finding.objects.select_for_update()
+        .filter(call_id=finding.call_id)
+        .order_by("position", "pk")
+    )
+    index = next(i for i, f in enumerate(findings) if f.pk == finding.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(findings):
+        raise ValidationError(
+            _("This finding is already first.") if up else _("This finding is already last.")
+        )
+    findings[index], findings[other] = findings[other], findings[index]
+    for position, item in enumerate(findings, start=1):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position", "updated_at"])
+    moved = findings[other]
+    audit_record(
+        actor=actor,
+        action="evidence.finding.move",
+        target=moved,
+        changes={"number": [index + 1, other + 1]},
+    )
+    report_changed(
+        actor=actor,
+        call=moved.call,
+        summary=_("Finding %(old)d moved to number %(new)d: %(title)s")
+        % {"old": index + 1, "new": other + 1, "title": moved.title},
+    )
+    return moved
 
 
 @transaction.atomic
@@ -245,6 +328,13 @@ def finding_excerpts_add(*, actor: User, finding: Finding, excerpts) -> int:
         target=finding,
         changes={"excerpts": [e.pk for e in excerpts]},
     )
+    if added:
+        report_changed(
+            actor=actor,
+            call=finding.call,
+            summary=_("Finding %(number)d: more evidence behind it")
+            % {"number": finding_number(finding)},
+        )
     return added
 
 
@@ -263,6 +353,7 @@ def finding_excerpt_quote(*, actor: User, link: FindingExcerpt, quoted: bool) ->
                 _("%(anchor)s cannot be quoted publicly: %(reason)s. It still informs the finding.")
                 % {"anchor": link.excerpt.anchor, "reason": reason}
             )
+    was_quoted = link.quoted
     link.quoted = quoted
     link.save(update_fields=["quoted", "updated_at"])
     audit_record(
@@ -271,18 +362,37 @@ def finding_excerpt_quote(*, actor: User, link: FindingExcerpt, quoted: bool) ->
         target=link.finding,
         changes={"excerpt": link.excerpt.anchor},
     )
+    if was_quoted != quoted:
+        line = (
+            _("Finding %(number)d: quote %(anchor)s added")
+            if quoted
+            else _("Finding %(number)d: quote %(anchor)s removed")
+        )
+        report_changed(
+            actor=actor,
+            call=link.finding.call,
+            summary=line % {"number": finding_number(link.finding), "anchor": link.excerpt.anchor},
+        )
     return link
 
 
 @transaction.atomic
 def finding_excerpt_remove(*, actor: User, link: FindingExcerpt) -> None:
+    finding = link.finding
     audit_record(
         actor=actor,
         action="evidence.finding.excerpt_remove",
-        target=link.finding,
+        target=finding,
         changes={"excerpt": link.excerpt_id},
     )
+    line = (
+        _("Finding %(number)d: quote %(anchor)s removed")
+        if link.quoted
+        else _("Finding %(number)d: excerpt %(anchor)s no longer counted in its evidence")
+    )
+    summary = line % {"number": finding_number(finding), "anchor": link.excerpt.anchor}
     link.delete()
+    report_changed(actor=actor, call=finding.call, summary=summary)
 
 
 @transaction.atomic
@@ -312,7 +422,115 @@ def recommendation_create(
     recommendation.save()
     recommendation.findings.set(findings)
     audit_record(actor=actor, action="evidence.recommendation.create", target=recommendation)
+    report_changed(
+        actor=actor,
+        call=call,
+        summary=_("Recommendation %(number)d added")
+        % {"number": recommendation_number(recommendation)},
+    )
     return recommendation
+
+
+@transaction.atomic
+def recommendation_update(
+    *,
+    actor: User,
+    recommendation: Recommendation,
+    text: str,
+    audience: str,
+    addressed_to: Organisation | None = None,
+    findings=None,
+) -> Recommendation:
+    """Change a recommendation; once the report is published the changelog says what changed."""
+    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    if audience not in RecommendationAudience.values:
+        raise ValidationError({"audience": _("Choose who the recommendation is for.")})
+    findings = list(findings or [])
+    if any(finding.call_id != recommendation.call_id for finding in findings):
+        raise ValidationError(_("A finding belongs to another call."))
+    before = {
+        "text": recommendation.text,
+        "audience": recommendation.audience,
+        "addressed_to": recommendation.addressed_to_id,
+    }
+    recommendation.text = text.strip()
+    recommendation.audience = audience
+    recommendation.addressed_to = addressed_to
+    recommendation.full_clean()
+    recommendation.save()
+    recommendation.findings.set(findings)
+    after = {
+        "text": recommendation.text,
+        "audience": recommendation.audience,
+        "addressed_to": recommendation.addressed_to_id,
+    }
+    audit_record(
+        actor=actor,
+        action="evidence.recommendation.update",
+        target=recommendation,
+        changes={key: [before[key], after[key]] for key in before if before[key] != after[key]},
+    )
+    number = recommendation_number(recommendation)
+    lines = []
+    if before["text"] != after["text"]:
+        lines.append(_("Recommendation %(number)d reworded") % {"number": number})
+    if before["audience"] != after["audience"]:
+        lines.append(
+            _("Recommendation %(number)d is now for %(audience)s")
+            % {"number": number, "audience": recommendation.get_audience_display()}
+        )
+    if before["addressed_to"] != after["addressed_to"]:
+        lines.append(
+            _("Recommendation %(number)d is now addressed to %(name)s")
+            % {"number": number, "name": addressed_to.name}
+            if addressed_to
+            else _("Recommendation %(number)d is no longer addressed to anyone")
+            % {"number": number}
+        )
+    if lines:
+        report_changed(actor=actor, call=recommendation.call, summary="; ".join(lines))
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_remove(*, actor: User, recommendation: Recommendation) -> None:
+    """Remove a recommendation, unless its addressee has responded or it has updates."""
+    from evidence.models import RecommendationFollowUp
+
+    followup = RecommendationFollowUp.objects.filter(recommendation=recommendation).first()
+    if followup is not None and (followup.response or followup.updates.exists()):
+        raise ValidationError(
+            _("This recommendation has a recorded response or updates: it cannot be removed.")
+        )
+    call = recommendation.call
+    number = recommendation_number(recommendation)
+    audit_record(
+        actor=actor,
+        action="evidence.recommendation.remove",
+        target=call,
+        changes={"recommendation": recommendation.pk, "text": recommendation.text},
+    )
+    recommendation.delete()
+    report_changed(
+        actor=actor,
+        call=call,
+        summary=_("Recommendation %(number)d removed: %(text)s")
+        % {"number": number, "text": recommendation.text[:200]},
+    )
+
+
+@transaction.atomic
+def report_summary_update(*, actor: User, call: CallForEvidence, summary: str) -> CallReport:
+    """The report's summary (sanitised rich text), before or after publication."""
+    report, _created = CallReport.objects.select_for_update().get_or_create(call=call)
+    before = report.summary
+    report.summary = background_clean(summary)
+    report.full_clean()
+    report.save(update_fields=["summary", "updated_at"])
+    audit_record(actor=actor, action="evidence.report.summary_update", target=call)
+    if before != report.summary:
+        report_changed(actor=actor, call=call, summary=_("The report's summary was updated"))
+    return report
 
 
 # Publishing ---------------------------------------------------------------------------------
@@ -375,7 +593,9 @@ def call_report_publish(
         report.summary = background_clean(summary)
     report.published_at, report.published_by = timezone.now(), actor
     report.figures = report_figures(call=call)
+    report.content_version += 1
     report.save()
+    report_pdf_queue(actor=actor, report=report)
     report_url = base_url.rstrip("/") + call.get_absolute_url()
     notified = 0
     publishable = set(submissions_publishable(call=call).values_list("pk", flat=True))
@@ -415,11 +635,17 @@ __all__ = [
     "finding_excerpt_quote",
     "finding_excerpt_remove",
     "finding_excerpts_add",
+    "finding_move",
+    "finding_number",
     "finding_update",
     "moderation_decide",
     "moderation_propose",
     "recommendation_create",
+    "recommendation_number",
+    "recommendation_remove",
+    "recommendation_update",
     "redaction_add",
     "redaction_remove",
     "report_held_back",
+    "report_summary_update",
 ]

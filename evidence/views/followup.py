@@ -7,7 +7,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from evidence.forms.followup import FollowUpResponseForm, ImplementationUpdateForm
+from evidence.forms.followup import (
+    FollowUpDueForm,
+    FollowUpResponseForm,
+    ImplementationUpdateForm,
+)
 from evidence.models import RecommendationFollowUp
 from evidence.selectors import calls_for_user
 from evidence.selectors.followup import (
@@ -19,6 +23,7 @@ from evidence.selectors.followup import (
 from evidence.services.followup import (
     followup_add_update,
     followup_record_response,
+    followup_set_due,
     followup_start,
 )
 from levelup.views import NoStoreMixin, form_error_from, service_with_message
@@ -46,7 +51,7 @@ class FollowUpListView(NoStoreMixin, CallManageMixin, TemplateView):
             request,
             followup_start,
             call=self.call,
-            success=_("Responses are now due two months from today."),
+            success=_("Responses are due two months after the report was published."),
         )
         return redirect("evidence:manage-followup", slug=self.call.slug)
 
@@ -107,6 +112,26 @@ class ImplementationUpdateView(FollowUpFormMixin, FormView):
     def form_valid(self, form):
         try:
             followup_add_update(
+                actor=self.request.user, followup=self.get_followup(), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form_error_from(form, exc)
+            return self.form_invalid(form)
+        return redirect(self.get_success_url())
+
+
+class FollowUpDueView(FollowUpFormMixin, FormView):
+    """Change when a response is due (by default two months after publication)."""
+
+    template_name = "evidence/followup/due_form.html"
+    form_class = FollowUpDueForm
+
+    def get_initial(self):
+        return {"response_due_on": self.get_followup().response_due_on}
+
+    def form_valid(self, form):
+        try:
+            followup_set_due(
                 actor=self.request.user, followup=self.get_followup(), **form.cleaned_data
             )
         except ValidationError as exc:

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from evidence.enums import ModerationState
@@ -14,35 +15,57 @@ from evidence.forms.publishing import (
     ModerationForm,
     RecommendationForm,
     RedactionForm,
+    ReportSummaryForm,
 )
-from evidence.models import Answer, Attachment, Excerpt, Finding, FindingExcerpt, Redaction, Theme
+from evidence.models import (
+    Answer,
+    Attachment,
+    CallReport,
+    Excerpt,
+    Finding,
+    FindingExcerpt,
+    Recommendation,
+    Redaction,
+    Theme,
+)
 from evidence.selectors import calls_for_user, submission_for_secretariat
 from evidence.selectors.publishing import (
     _has_moderation,
     finding_evidence,
     finding_evidence_counts,
     findings_for_call,
+    is_call_report_published,
     recommendations_for_call,
     redacted_text,
     submission_findings,
     submissions_for_moderation,
     theme_excerpts,
 )
+from evidence.selectors.report_pdf import report_pdf_job
 from evidence.services.publishing import (
     call_report_publish,
     finding_create,
     finding_excerpt_quote,
     finding_excerpt_remove,
     finding_excerpts_add,
+    finding_move,
     finding_update,
     moderation_decide,
     moderation_propose,
     recommendation_create,
+    recommendation_remove,
+    recommendation_update,
     redaction_add,
     redaction_remove,
     report_held_back,
+    report_summary_update,
 )
-from levelup.views import PrivatePageMixin, error_message_from, form_error_from
+from levelup.views import (
+    PrivatePageMixin,
+    error_message_from,
+    form_error_from,
+    service_with_message,
+)
 
 from .calls import PAGE_SIZE, CallManageMixin
 
@@ -344,14 +367,107 @@ class RecommendationListView(CallManageMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
+class FindingMoveView(FindingMixin, View):
+    """POST: move a finding up or down the report's order."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        service_with_message(
+            request,
+            finding_move,
+            finding=self.finding,
+            up=request.POST.get("direction") == "up",
+            success=_("The findings have been reordered."),
+        )
+        return redirect("evidence:manage-findings", slug=self.call.slug)
+
+
+class RecommendationMixin(CallManageMixin):
+    @property
+    def recommendation(self) -> Recommendation:
+        if not hasattr(self, "_recommendation"):
+            self._recommendation = get_object_or_404(
+                Recommendation, call=self.call, pk=self.kwargs["pk"]
+            )
+        return self._recommendation
+
+
+class RecommendationUpdateView(RecommendationMixin, TemplateView):
+    """Edit one recommendation; after publication the changelog says what changed."""
+
+    template_name = "evidence/publishing/recommendation_form.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        recommendation = self.recommendation
+        context["recommendation"] = recommendation
+        context.setdefault(
+            "form",
+            RecommendationForm(
+                call=self.call,
+                initial={
+                    "text": recommendation.text,
+                    "audience": recommendation.audience,
+                    "addressed_to": recommendation.addressed_to,
+                    "findings": list(recommendation.findings.all()),
+                },
+            ),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = RecommendationForm(request.POST, call=self.call)
+        if form.is_valid():
+            try:
+                recommendation_update(
+                    actor=request.user, recommendation=self.recommendation, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form_error_from(form, exc)
+            else:
+                messages.success(request, _("The recommendation has been saved."))
+                return redirect("evidence:manage-recommendations", slug=self.call.slug)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class RecommendationRemoveView(RecommendationMixin, View):
+    """POST: remove a recommendation (refused once its addressee has responded)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        service_with_message(
+            request,
+            recommendation_remove,
+            recommendation=self.recommendation,
+            success=_("The recommendation has been removed."),
+        )
+        return redirect("evidence:manage-recommendations", slug=self.call.slug)
+
+
 class ReportPublishView(CallManageMixin, TemplateView):
-    """What publishing will make public and what it holds back, then publish on POST."""
+    """What publishing will make public and what it holds back, then publish on POST.
+
+    Once published: the report's summary, and the state of its PDF (queued, rendering with
+    its progress, ready, or failed with the reason and "Try again").
+    """
 
     template_name = "evidence/publishing/publish.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["counts"] = report_held_back(call=self.call)
+        report = CallReport.objects.filter(call=self.call).first()
+        published = bool(report and report.published_at) and is_call_report_published(self.call)
+        context["report"] = report
+        context["published"] = published
+        if not published:
+            context["counts"] = report_held_back(call=self.call)
+        else:
+            context["pdf_job"] = report_pdf_job(report=report)
+        context.setdefault(
+            "summary_form", ReportSummaryForm(initial={"summary": report.summary if report else ""})
+        )
         return context
 
     def post(self, request, *args, **kwargs):
@@ -364,3 +480,21 @@ class ReportPublishView(CallManageMixin, TemplateView):
             return redirect("evidence:manage-report-publish", slug=self.call.slug)
         messages.success(request, _("The report is published."))
         return redirect(self.call)
+
+
+class ReportSummaryView(CallManageMixin, View):
+    """POST: the report's summary, before or after publication (then noted in the changelog)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = ReportSummaryForm(request.POST)
+        if form.is_valid():
+            service_with_message(
+                request,
+                report_summary_update,
+                call=self.call,
+                summary=form.cleaned_data["summary"],
+                success=_("The report's summary has been saved."),
+            )
+        return redirect("evidence:manage-report-publish", slug=self.call.slug)

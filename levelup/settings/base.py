@@ -297,7 +297,7 @@ CELERY_QUEUES_BY_KIND = {
     "email": ["levelup.outbound_email_send", "partnerships.action_reminders_send"],
     "extraction": ["evidence.extract"],
     "imports": ["evidence.import"],
-    "rendering": [],
+    "rendering": ["evidence.report_pdf"],
     "exports": [],
 }
 

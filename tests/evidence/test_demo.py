@@ -198,3 +198,19 @@ def test_demo_publishes_the_report_idempotently(client):
     ]
     assert all(len(f.quotes) >= 1 for f in report.context["report"]["findings"])
     assert "Roundtable with the Local Government Association" in report.content.decode()
+    from evidence.models import CallReport, ReportChange
+    from levelup.models import AuditEntry
+
+    published = CallReport.objects.get(call=closed)
+    assert published.has_current_pdf
+    assert AuditEntry.objects.filter(action="evidence.report.pdf_render").count() == 1
+    assert reverse("evidence:report-pdf", kwargs={"slug": closed.slug}) in report.content.decode()
+    assert (
+        client.get(reverse("evidence:report-pdf", kwargs={"slug": closed.slug})).status_code == 200
+    )
+    assert list(
+        ReportChange.objects.filter(call=closed).order_by("pk").values_list("summary", flat=True)
+    ) == [
+        "Recommendation 4 is now addressed to Blackpool Council",
+        "Oral evidence updated: Roundtable with the Local Government Association",
+    ]
