@@ -1,5 +1,18 @@
 """Exports of a call's responses for the secretariat: rows streamed from a server-side cursor.
 
+One row generator (`export_rows`) feeds both formats: the CSV streamed to the browser and the
+XLSX workbook built in a background job, so the two always have the same columns.
+
+Who may export: only people who manage the call (its body's secretariat, a site admin), and
+they see who responded. Reviewers never export, not even their own queue, so an anonymised
+review never leaks through a file. "Leave out respondent details" drops the name, email,
+responding as, organisation and its type, place and the names of attached files, for a file
+to be shared beyond the secretariat.
+
+Scores: for each criterion still in the rubric, the mean of the reviewers' scores; and the
+review total, the mean across reviewers of each review's total (the call's aggregate of the
+criteria: weighted mean or median), as stored on the review.
+
 Every cell is made safe for spreadsheets: text starting with = + - @, a tab or a carriage
 return is prefixed with an apostrophe, so that a spreadsheet shows it instead of running it.
 """
@@ -9,13 +22,24 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Avg, OuterRef, Subquery
+from django.db.models import Avg, F, OuterRef, Subquery
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evidence.answers import answer_display
-from evidence.models import Answer, CallForEvidence, Coding, Question, Review, Submission
+from evidence.enums import ModerationState, PublicationPreference
+from evidence.models import (
+    Answer,
+    Attachment,
+    CallForEvidence,
+    Coding,
+    Criterion,
+    Question,
+    Review,
+    Score,
+    Submission,
+)
 from levelup.audit import audit_record
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -34,7 +58,28 @@ def export_questions(*, call: CallForEvidence) -> list[Question]:
     return list(Question.objects.filter(call=call).order_by("section__position", "position", "pk"))
 
 
-def export_header(*, questions: list[Question], include_identity: bool) -> list[str]:
+def export_criteria(*, call: CallForEvidence) -> list[Criterion]:
+    """The rubric's criteria still in use, in the order reviewers see them."""
+    return list(
+        Criterion.objects.filter(call=call, removed_at__isnull=True).order_by("position", "pk")
+    )
+
+
+def moderation_label(*, publication_preference: str, state: str | None) -> str:
+    """Where a response stands for publication: not for publication (the respondent asked
+    for confidentiality), or its moderation decision (waiting, when none has been made)."""
+    if publication_preference == PublicationPreference.CONFIDENTIAL:
+        return _("Not for publication")
+    return ModerationState(state or ModerationState.PENDING).label
+
+
+def export_header(
+    *,
+    call: CallForEvidence,
+    questions: list[Question],
+    criteria: list[Criterion],
+    include_identity: bool,
+) -> list[str]:
     header = [_("Reference"), _("Sent at"), _("Status"), _("Channel")]
     if include_identity:
         header += [
@@ -44,14 +89,23 @@ def export_header(*, questions: list[Question], include_identity: bool) -> list[
             _("Organisation"),
             _("Organisation type"),
             _("Place"),
+            _("File names"),
         ]
-    header += [_("Publication"), _("Review state"), _("Themes"), _("Mean review total")]
+    header += [_("Publication"), _("Moderation"), _("Review state"), _("Themes")]
+    header += [
+        _("%(criterion)s: mean score") % {"criterion": criterion.name} for criterion in criteria
+    ]
+    header.append(
+        _("Review total (%(aggregate)s of the criteria, mean across reviewers)")
+        % {"aggregate": call.get_score_aggregate_display().lower()}
+    )
     header += [question.text for question in questions]
     return [cell_safe(cell) for cell in header]
 
 
-def export_submissions(*, call: CallForEvidence):
-    """Sent responses, oldest first, each with its answers, themes and mean score in one row."""
+def export_submissions(*, call: CallForEvidence, include_identity: bool):
+    """Sent responses, oldest first, each read in one row with its answers, themes, scores,
+    moderation (and file names, with respondent details): no query per response."""
     answers = Answer.objects.filter(submission=OuterRef("pk")).values(
         json=JSONObject(q="question_id", t="text", v="values")
     )
@@ -66,16 +120,39 @@ def export_submissions(*, call: CallForEvidence):
         .annotate(mean=Avg("total"))
         .values("mean")
     )
-    return (
+    # Each criterion's mean over the reviewers who scored it (criteria still in the rubric).
+    criterion_means = (
+        Score.objects.filter(review__submission=OuterRef("pk"), criterion__removed_at__isnull=True)
+        .order_by()
+        .values("criterion_id")
+        .annotate(json=JSONObject(c="criterion_id", m=Avg("value")))
+        .values("json")
+    )
+    submissions = (
         Submission.objects.filter(call=call, number__isnull=False)
-        .select_related("place")
         .annotate(
             export_answers=ArraySubquery(answers),
             export_themes=ArraySubquery(themes),
             export_score=Subquery(mean_total),
+            export_criteria=ArraySubquery(criterion_means),
+            export_moderation=F("moderation__state"),
         )
         .order_by("number")
     )
+    if include_identity:
+        files = (
+            Attachment.objects.filter(submission=OuterRef("pk"))
+            .order_by("created_at", "pk")
+            .values("original_name")
+        )
+        submissions = submissions.select_related("place").annotate(
+            export_files=ArraySubquery(files)
+        )
+    return submissions
+
+
+def _score(value) -> str:
+    return "" if value is None else f"{value:.2f}"
 
 
 def export_rows(
@@ -83,8 +160,12 @@ def export_rows(
 ) -> Iterator[list[str]]:
     """The header, then one row per sent response, read through a server-side cursor."""
     questions = export_questions(call=call)
-    yield export_header(questions=questions, include_identity=include_identity)
-    for submission in export_submissions(call=call).iterator(chunk_size=chunk_size):
+    criteria = export_criteria(call=call)
+    yield export_header(
+        call=call, questions=questions, criteria=criteria, include_identity=include_identity
+    )
+    submissions = export_submissions(call=call, include_identity=include_identity)
+    for submission in submissions.iterator(chunk_size=chunk_size):
         by_question = {a["q"]: a for a in submission.export_answers or []}
         sent_at = timezone.localtime(submission.submitted_at) if submission.submitted_at else None
         row = [
@@ -101,14 +182,20 @@ def export_rows(
                 submission.organisation_name,
                 submission.get_organisation_type_display(),
                 submission.place.name if submission.place else "",
+                "; ".join(submission.export_files or []),
             ]
-        score = submission.export_score
+        means = {item["c"]: item["m"] for item in submission.export_criteria or []}
         row += [
             submission.get_publication_preference_display(),
+            moderation_label(
+                publication_preference=submission.publication_preference,
+                state=submission.export_moderation,
+            ),
             submission.get_review_state_display(),
             "; ".join(submission.export_themes or []),
-            f"{score:.2f}" if score is not None else "",
         ]
+        row += [_score(means.get(criterion.pk)) for criterion in criteria]
+        row.append(_score(submission.export_score))
         for question in questions:
             answer = by_question.get(question.pk)
             shown = (
