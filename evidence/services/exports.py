@@ -18,14 +18,23 @@ return is prefixed with an apostrophe, so that a spreadsheet shows it instead of
 """
 
 import csv
+import secrets
+import tempfile
 from collections.abc import Iterator
+from datetime import timedelta
 from types import SimpleNamespace
 
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.files import File
+from django.core.files.storage import storages
+from django.db import transaction
 from django.db.models import Avg, F, OuterRef, Subquery
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from evidence.answers import answer_display
 from evidence.enums import ModerationState, PublicationPreference
@@ -41,6 +50,9 @@ from evidence.models import (
     Submission,
 )
 from levelup.audit import audit_record
+from levelup.enums import JobStatus
+from levelup.jobs import JobError, job_enqueue
+from levelup.models import Job
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_SIZE = 2000
@@ -232,3 +244,142 @@ def export_record(*, actor, call: CallForEvidence, file_format: str, include_ide
         target=call,
         changes={"format": file_format, "respondent_details": include_identity},
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# XLSX: built in a background job, kept for a day in private storage
+
+XLSX_JOB_KIND = "evidence.export_xlsx"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# How long a built workbook may be downloaded; then the sweeper deletes its file.
+EXPORT_LIFETIME = timedelta(hours=24)
+EXPORTS_DIR = "exports"
+
+
+def _export_jobs(*, call: CallForEvidence):
+    return Job.objects.filter(
+        kind=XLSX_JOB_KIND,
+        content_type=ContentType.objects.get_for_model(CallForEvidence),
+        object_id=call.pk,
+    )
+
+
+@transaction.atomic
+def export_xlsx_start(*, actor, call: CallForEvidence, include_identity: bool) -> Job:
+    """Queue the building of the call's responses as an XLSX workbook.
+
+    A second request while the same person's same export is still waiting or running (a
+    double click, a resent form) returns that job instead of starting another: the call's
+    row is locked, so two requests at once cannot both start one.
+    """
+    CallForEvidence.objects.select_for_update().filter(pk=call.pk).first()
+    unfinished = (
+        _export_jobs(call=call)
+        .filter(
+            created_by=actor,
+            params__respondent_details=include_identity,
+            status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if unfinished is not None:
+        return unfinished
+    job = job_enqueue(
+        actor=actor,
+        kind=XLSX_JOB_KIND,
+        target=call,
+        params={"respondent_details": include_identity},
+        total=Submission.objects.filter(call=call, number__isnull=False).count(),
+    )
+    export_record(actor=actor, call=call, file_format="xlsx", include_identity=include_identity)
+    return job
+
+
+def xlsx_cell(text: str) -> str:
+    """A CSV cell (already neutralised by `cell_safe`) as text a workbook may hold: without
+    the control characters XML cannot carry."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def export_xlsx_write(
+    *, call: CallForEvidence, include_identity: bool, out, progress=None, every: int = CHUNK_SIZE
+) -> int:
+    """Write the export's rows (the same as the CSV's) to `out` as a workbook, in openpyxl's
+    write-only mode (rows go to disk as they come); returns the number of responses."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(_("Responses")))
+    count = -1
+    for count, row in enumerate(export_rows(call=call, include_identity=include_identity)):
+        sheet.append([xlsx_cell(cell) for cell in row])
+        if progress is not None and count and count % every == 0:
+            progress(count)
+    workbook.save(out)
+    return max(count, 0)
+
+
+def export_xlsx_job(*, run) -> dict:
+    """The job's body: build the workbook in a temporary file, then store it privately."""
+    call = run.target
+    if call is None:
+        raise JobError(_("The call has been deleted."))
+    include_identity = bool(run.params.get("respondent_details"))
+    with tempfile.TemporaryFile(suffix=".xlsx") as out:
+        rows = export_xlsx_write(
+            call=call,
+            include_identity=include_identity,
+            out=out,
+            progress=lambda done: run.progress(done),
+        )
+        out.seek(0)
+        name = storages["private"].save(
+            f"{EXPORTS_DIR}/{secrets.token_urlsafe(24)}.xlsx", File(out)
+        )
+    run.progress(rows, rows)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return {"path": name, "rows": rows, "filename": f"{call.slug}-responses-{stamp}.xlsx"}
+
+
+def export_expires_at(job: Job):
+    return job.finished_at + EXPORT_LIFETIME if job.finished_at else None
+
+
+def export_is_expired(job: Job, *, now=None) -> bool:
+    """A built workbook may be downloaded for a day after it was finished."""
+    if job.result.get("expired"):
+        return True
+    expires = export_expires_at(job)
+    return expires is not None and expires <= (now or timezone.now())
+
+
+def export_download_record(*, actor, job: Job):
+    """Note in the audit log that someone downloaded a built export."""
+    return audit_record(
+        actor=actor,
+        action="call.responses_export_download",
+        target=job.target,
+        changes={
+            "format": "xlsx",
+            "job": job.pk,
+            "respondent_details": bool(job.params.get("respondent_details")),
+        },
+    )
+
+
+def exports_expire(*, now=None) -> int:
+    """Delete the files of exports older than a day (run by beat every hour); the job rows
+    stay, marked expired, so their pages can say so. Returns the files deleted."""
+    now = now or timezone.now()
+    expired = Job.objects.filter(
+        kind=XLSX_JOB_KIND,
+        status=JobStatus.DONE,
+        finished_at__lte=now - EXPORT_LIFETIME,
+        result__has_key="path",
+    ).exclude(result__contains={"expired": True})
+    deleted = 0
+    for job in expired.iterator():
+        storages["private"].delete(job.result["path"])
+        job.result = {**job.result, "expired": True}
+        job.save(update_fields=["result", "updated_at"])
+        deleted += 1
+    return deleted
