@@ -1,5 +1,6 @@
 """XLSX export of a call's responses: built by a background job, downloaded for a day."""
 
+import re
 from datetime import timedelta
 
 import openpyxl
@@ -299,3 +300,20 @@ def test_xlsx_write_reports_progress_as_it_goes(call):
 
     assert count == 5
     assert reported == [2, 4]
+
+
+def test_xlsx_failed_export_says_why_and_offers_a_new_one(client, call, secretariat):
+    job = export_xlsx_start(actor=secretariat, call=call, include_identity=False)
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.FAILED,
+        error="It took longer than the time allowed.",
+        finished_at=timezone.now(),
+    )
+    client.force_login(secretariat)
+
+    page = client.get(job_url(call, job)).content.decode()
+
+    assert "It took longer than the time allowed." in page
+    assert f'action="{start_url(call)}"' in page
+    assert re.search(r'name="details"\s+value="0"', page)
+    assert download_url(call, job) not in page
