@@ -24,7 +24,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 from types import SimpleNamespace
 
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.files import File
 from django.core.files.storage import storages
@@ -49,6 +48,7 @@ from evidence.models import (
     Score,
     Submission,
 )
+from evidence.selectors.exports import XLSX_JOB_KIND, export_jobs_for_call
 from levelup.audit import audit_record
 from levelup.enums import JobStatus
 from levelup.jobs import JobError, job_enqueue
@@ -315,19 +315,10 @@ def export_record(*, actor, call: CallForEvidence, file_format: str, include_ide
 # ---------------------------------------------------------------------------------------------
 # XLSX: built in a background job, kept for a day in private storage
 
-XLSX_JOB_KIND = "evidence.export_xlsx"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # How long a built workbook may be downloaded; then the sweeper deletes its file.
 EXPORT_LIFETIME = timedelta(hours=24)
 EXPORTS_DIR = "exports"
-
-
-def _export_jobs(*, call: CallForEvidence):
-    return Job.objects.filter(
-        kind=XLSX_JOB_KIND,
-        content_type=ContentType.objects.get_for_model(CallForEvidence),
-        object_id=call.pk,
-    )
 
 
 @transaction.atomic
@@ -340,7 +331,7 @@ def export_xlsx_start(*, actor, call: CallForEvidence, include_identity: bool) -
     """
     CallForEvidence.objects.select_for_update().filter(pk=call.pk).first()
     unfinished = (
-        _export_jobs(call=call)
+        export_jobs_for_call(call=call)
         .filter(
             created_by=actor,
             params__respondent_details=include_identity,

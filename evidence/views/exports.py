@@ -1,6 +1,5 @@
 """Exports of a call's responses for the secretariat."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import storages
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -8,10 +7,9 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from evidence.models import CallForEvidence
+from evidence.selectors import export_jobs_for_call
 from evidence.services.exports import (
     XLSX_CONTENT_TYPE,
-    XLSX_JOB_KIND,
     export_csv_chunks,
     export_download_record,
     export_expires_at,
@@ -61,13 +59,7 @@ class ExportJobMixin(CallManageMixin):
     """A built export of the call, found among the call's exports (404 outside them)."""
 
     def export_job(self) -> Job:
-        return get_object_or_404(
-            Job,
-            pk=self.kwargs["pk"],
-            kind=XLSX_JOB_KIND,
-            content_type=ContentType.objects.get_for_model(CallForEvidence),
-            object_id=self.call.pk,
-        )
+        return get_object_or_404(export_jobs_for_call(call=self.call), pk=self.kwargs["pk"])
 
 
 class ResponsesXlsxStartView(NoStoreMixin, CallManageMixin, View):
