@@ -10,6 +10,7 @@ from .services.attachments import (
     attachment_extract_failed,
     attachment_extract_job,
 )
+from .services.exports import XLSX_JOB_KIND, export_xlsx_job, exports_expire
 from .services.imports import IMPORT_JOB_KIND, import_run_failed, import_run_job
 from .services.report_pdf import REPORT_PDF_JOB_KIND, REPORT_PDF_STEPS, report_pdf_render
 
@@ -40,6 +41,19 @@ def attachment_extract_text_task(run: JobRun) -> dict:
 )
 def import_run_task(run: JobRun) -> dict:
     return import_run_job(run=run)
+
+
+# 100,000 responses are written in a minute or two; the limits leave room on a busy machine.
+@job_task(kind=XLSX_JOB_KIND, soft_time_limit=15 * 60, time_limit=16 * 60)
+def export_xlsx_task(run: JobRun) -> dict:
+    """Build a call's responses as an XLSX workbook (see `evidence.services.exports`)."""
+    return export_xlsx_job(run=run)
+
+
+@shared_task(name="evidence.exports_expire")
+def exports_expire_task() -> int:
+    """Hourly (Celery beat): delete built exports older than a day."""
+    return exports_expire()
 
 
 @job_task(kind="evidence.campaigns_group", soft_time_limit=15 * 60, time_limit=16 * 60)

@@ -407,6 +407,21 @@ urlpatterns += [
         exports.ResponsesCsvExportView.as_view(),
         name="manage-export-csv",
     ),
+    path(
+        "manage/calls/<slug:slug>/export.xlsx",
+        exports.ResponsesXlsxStartView.as_view(),
+        name="manage-export-xlsx",
+    ),
+    path(
+        "manage/calls/<slug:slug>/exports/<int:pk>/",
+        exports.ResponsesXlsxJobView.as_view(),
+        name="manage-export-job",
+    ),
+    path(
+        "manage/calls/<slug:slug>/exports/<int:pk>/download/",
+        exports.ResponsesXlsxDownloadView.as_view(),
+        name="manage-export-download",
+    ),
 ]
 
 # Open data of a published call.

@@ -17,6 +17,7 @@ from .citations import (
     is_published_recommendation,
     recommendations_published,
 )
+from .exports import export_jobs_for_call
 from .imports import (
     import_jobs_for_call,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "calls_reviewed_by",
     "calls_run_by",
     "calls_upcoming",
+    "export_jobs_for_call",
     "findings_published",
     "import_jobs_for_call",
     "is_published_finding",

@@ -298,7 +298,7 @@ CELERY_QUEUES_BY_KIND = {
     "extraction": ["evidence.extract"],
     "imports": ["evidence.import"],
     "rendering": ["evidence.report_pdf"],
-    "exports": [],
+    "exports": ["evidence.export_xlsx"],
 }
 
 
@@ -356,6 +356,11 @@ CELERY_BEAT_SCHEDULE = {
     "evidence-dashboard-counts-refresh": {
         "task": "evidence.dashboard_counts_refresh",
         "schedule": 60.0,
+    },
+    # Built exports (XLSX of a call's responses) may be downloaded for a day, then go.
+    "evidence-exports-expire": {
+        "task": "evidence.exports_expire",
+        "schedule": crontab(minute=15),
     },
     "evidence-calls-sync-status": {
         "task": "evidence.calls_sync_status",
