@@ -195,6 +195,20 @@ class Submission(TimeStampedModel):
             models.Index(F("call"), Upper("respondent_email"), name="submission_call_email"),
             models.Index(F("call"), Upper("reference"), name="submission_call_reference"),
             models.Index(fields=["call", "review_state"], name="submission_call_review_state"),
+            # The public evidence index: a call's sent responses whose respondent allowed
+            # publication, in reference order; pages are read by number from this index and
+            # each row's moderation is probed by its unique key (docs/benchmarks.md).
+            models.Index(
+                fields=["call", "number"],
+                condition=Q(
+                    status=SubmissionStatus.SUBMITTED,
+                    publication_preference__in=[
+                        PublicationPreference.NAMED,
+                        PublicationPreference.ANONYMOUS,
+                    ],
+                ),
+                name="submission_call_publishable",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -38,6 +38,8 @@ from evidence.models import (
 )
 from levelup.enums import OrganisationType
 
+from .responses import KeysetPage, keyset_page
+
 PUBLIC_PREFERENCES = (PublicationPreference.NAMED, PublicationPreference.ANONYMOUS)
 
 
@@ -91,8 +93,36 @@ def submissions_public(
             Q(organisation_name__icontains=q) | Q(respondent_name__icontains=q)
         )
         unredacted = Q(search_vector=query) & ~Q(redactions__isnull=False)
-        qs = qs.filter(named | unredacted | Q(reference__iexact=q)).distinct()
+        # Each condition is a column of the response or an EXISTS, so no row repeats and the
+        # page can be read in number order without DISTINCT.
+        qs = qs.filter(named | unredacted | Q(reference__iexact=q))
     return qs.order_by("number")
+
+
+def evidence_index_page(
+    *,
+    call: CallForEvidence,
+    respondent_type: str = "",
+    place_id: int | None = None,
+    q: str = "",
+    after: int | None = None,
+    before: int | None = None,
+    last: bool = False,
+    size: int = 25,
+) -> KeysetPage:
+    """One page of the public evidence index, read by reference number ("keyset"): the last
+    page costs what the first does. Pages come from the partial index of the call's
+    publishable responses in number order (`submission_call_publishable`), each row's
+    moderation probed by its key; the count is exact to 1,000, then an estimate."""
+    return keyset_page(
+        submissions_public(call=call, respondent_type=respondent_type, place_id=place_id, q=q),
+        key="number",
+        after=after,
+        before=before,
+        oldest=last,
+        size=size,
+        descending=False,
+    )
 
 
 def submission_public_get(*, call: CallForEvidence, reference: str) -> Submission:

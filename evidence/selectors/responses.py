@@ -115,23 +115,27 @@ def keyset_page(
     before: int | None = None,
     oldest: bool = False,
     size: int = 25,
+    descending: bool = True,
 ) -> KeysetPage:
-    """The page of `queryset` (ordered by `-key`) after the key `after` (older), before the
-    key `before` (newer), the oldest page, or else the newest; two queries, three when there
-    are more than COUNT_LIMIT rows."""
+    """The page of `queryset` (ordered by `-key`, or by `key` when not `descending`) after the
+    key `after` (the next page), before the key `before` (the previous page), the last page
+    (`oldest`), or else the first; two queries, three when there are more than COUNT_LIMIT
+    rows. In an ascending list `newer` is the key of the previous page and `older` the next."""
     everything = queryset
+    onward, back = ("lt", "gt") if descending else ("gt", "lt")
+    forward, backward = (f"-{key}", key) if descending else (key, f"-{key}")
     if before is not None:
-        rows = list(queryset.filter(**{f"{key}__gt": before}).order_by(key)[: size + 1])
+        rows = list(queryset.filter(**{f"{key}__{back}": before}).order_by(backward)[: size + 1])
         has_newer, has_older = len(rows) > size, True
         rows = rows[:size][::-1]
     elif oldest:
-        rows = list(queryset.order_by(key)[: size + 1])
+        rows = list(queryset.order_by(backward)[: size + 1])
         has_newer, has_older = len(rows) > size, False
         rows = rows[:size][::-1]
     else:
         if after is not None:
-            queryset = queryset.filter(**{f"{key}__lt": after})
-        rows = list(queryset[: size + 1])
+            queryset = queryset.filter(**{f"{key}__{onward}": after})
+        rows = list(queryset.order_by(forward)[: size + 1])
         has_newer, has_older = after is not None, len(rows) > size
         rows = rows[:size]
     if not rows:
