@@ -104,6 +104,8 @@ INSERT INTO evidence_moderation (created_at, updated_at, call_id, submission_id,
 SELECT now(), now(), call_id, id, 'approved', '', now(), '', '' FROM evidence_submission
 WHERE call_id = %(call)s AND status = 'submitted' AND publication_preference <> 'confidential'
 ORDER BY number LIMIT %(published)s;
+UPDATE evidence_submission SET moderation_approved = true
+WHERE id IN (SELECT submission_id FROM evidence_moderation WHERE call_id = %(call)s);
 UPDATE evidence_submission s SET search_vector = to_tsvector('english', a.words)
 FROM (SELECT submission_id, string_agg(text, ' ') AS words FROM evidence_answer
       GROUP BY submission_id) a

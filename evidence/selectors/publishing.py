@@ -43,6 +43,7 @@ from levelup.enums import OrganisationType
 from .responses import KeysetPage, keyset_page
 
 PUBLIC_PREFERENCES = (PublicationPreference.NAMED, PublicationPreference.ANONYMOUS)
+SEARCH_COUNT_LIMIT = 100
 
 
 def redacted_text(text: str, redactions) -> str:
@@ -70,6 +71,9 @@ def submissions_publishable(*, call: CallForEvidence) -> QuerySet[Submission]:
         call=call,
         status=SubmissionStatus.SUBMITTED,
         publication_preference__in=PUBLIC_PREFERENCES,
+        # The copy narrows the read to the partial index `submission_call_publishable`;
+        # the moderation itself decides.
+        moderation_approved=True,
         moderation__state__in=PUBLISHABLE_MODERATION,
     )
 
@@ -115,7 +119,10 @@ def evidence_index_page(
     """One page of the public evidence index, read by reference number ("keyset"): the last
     page costs what the first does. Pages come from the partial index of the call's
     publishable responses in number order (`submission_call_publishable`), each row's
-    moderation probed by its key; the count is exact to 1,000, then an estimate."""
+    moderation probed by its key; the count is exact to 1,000, then an estimate. A search
+    counts to SEARCH_COUNT_LIMIT only ("more than 100"): the planner's guess of how many
+    responses hold a word is too rough to print, and counting every match of a common word
+    costs more than the page."""
     return keyset_page(
         submissions_public(call=call, respondent_type=respondent_type, place_id=place_id, q=q),
         key="number",
@@ -124,6 +131,7 @@ def evidence_index_page(
         oldest=last,
         size=size,
         descending=False,
+        **({"count_limit": SEARCH_COUNT_LIMIT, "estimate": False} if q else {}),
     )
 
 
