@@ -287,24 +287,28 @@ def main() -> None:
         raise SystemExit("\n".join(failures))
 
 
+RARE_WORD = "lighthouse"
+RARE = """
+UPDATE evidence_answer a SET text = a.text || ' The old lighthouse could be a visitor centre.'
+FROM evidence_submission s
+WHERE a.submission_id = s.id AND s.call_id = %(call)s AND s.number %% 2500 = 7
+  AND a.text NOT LIKE '%%lighthouse%%'
+  AND a.id = (SELECT min(id) FROM evidence_answer WHERE submission_id = s.id);
+UPDATE evidence_submission s SET search_vector = to_tsvector('english', a.words)
+FROM (SELECT submission_id, string_agg(text, ' ') AS words FROM evidence_answer
+      GROUP BY submission_id) a
+WHERE a.submission_id = s.id AND s.call_id = %(call)s AND s.number %% 2500 = 7;
+"""
+
+
 def rare_word(call) -> str:
-    """A word of the synthetic answers that few published responses hold (for the search)."""
+    """A word only a few responses hold (one in 2,500), for the rare search: the synthetic
+    answers share a small vocabulary, so it is added to them (idempotent)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        # ts_stat reads a query given as text; the call's id is a bound parameter inside it.
-        cursor.execute(
-            "SELECT word FROM ts_stat(format("
-            "'SELECT search_vector FROM evidence_submission WHERE call_id = %%s"
-            " AND search_vector IS NOT NULL', %s::int))"
-            # A word that is its own stem, so searching it finds the responses that hold it.
-            " WHERE length(word) > 4"
-            " AND plainto_tsquery('english', word)::text = quote_literal(word)"
-            " ORDER BY ndoc, word LIMIT 1",
-            [call.pk],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else "lighthouse"
+        cursor.execute(RARE, {"call": call.pk})
+    return RARE_WORD
 
 
 if __name__ == "__main__":

@@ -377,6 +377,10 @@ class Quote:
     label: str
     evidence_url: str = ""
     anchor_url: str = ""
+    # What the page prints, read once here rather than through three lookups per quote.
+    text: str = ""
+    reference: str = ""
+    anchor: str = ""
 
 
 # What the report reads of each quote: not whole rows (a report quotes hundreds of excerpts,
@@ -441,12 +445,16 @@ def call_report(*, call: CallForEvidence) -> dict:
                 moderation=sub.moderation if _has_moderation(sub) else None,
             )
             if not reason:
+                anchor = f"{sub.reference}-E{excerpt.number}"
                 finding.quotes.append(
                     Quote(
                         excerpt,
                         public_label(sub),
                         evidence_url=evidence_url(sub.reference),
-                        anchor_url=anchor_url(excerpt.anchor),
+                        anchor_url=anchor_url(anchor),
+                        text=excerpt.text,
+                        reference=sub.reference,
+                        anchor=anchor,
                     )
                 )
     recommendations = list(recommendations_for_call(call=call))
