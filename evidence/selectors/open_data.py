@@ -58,9 +58,14 @@ def open_data_evidence(*, call: CallForEvidence) -> list[dict]:
         "respondent_name",
         "organisation_name",
     )
-    for reference, submitted_at, responding_as, preference, name, organisation in (
-        published.iterator(chunk_size=2000)
-    ):
+    for (
+        reference,
+        submitted_at,
+        responding_as,
+        preference,
+        name,
+        organisation,
+    ) in published.iterator(chunk_size=2000):
         named = preference == PublicationPreference.NAMED
         rows.append(
             {
