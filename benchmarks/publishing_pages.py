@@ -291,19 +291,20 @@ RARE_WORD = "lighthouse"
 RARE = """
 UPDATE evidence_answer a SET text = a.text || ' The old lighthouse could be a visitor centre.'
 FROM evidence_submission s
-WHERE a.submission_id = s.id AND s.call_id = %(call)s AND s.number %% 2500 = 7
+WHERE a.submission_id = s.id AND s.call_id = %(call)s AND s.number %% 2500 = 1
   AND a.text NOT LIKE '%%lighthouse%%'
   AND a.id = (SELECT min(id) FROM evidence_answer WHERE submission_id = s.id);
 UPDATE evidence_submission s SET search_vector = to_tsvector('english', a.words)
 FROM (SELECT submission_id, string_agg(text, ' ') AS words FROM evidence_answer
       GROUP BY submission_id) a
-WHERE a.submission_id = s.id AND s.call_id = %(call)s AND s.number %% 2500 = 7;
+WHERE a.submission_id = s.id AND s.call_id = %(call)s AND s.number %% 2500 = 1;
 """
 
 
 def rare_word(call) -> str:
-    """A word only a few responses hold (one in 2,500), for the rare search: the synthetic
-    answers share a small vocabulary, so it is added to them (idempotent)."""
+    """A word only a few responses hold (one in 2,500, all published with a name), for the
+    rare search: the synthetic answers share a small vocabulary, so it is added to them
+    (idempotent)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
