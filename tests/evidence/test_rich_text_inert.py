@@ -51,7 +51,9 @@ def test_report_and_finding_summaries_written_directly_render_inert_on_the_repor
     CallReport.objects.filter(call=world.call).update(summary=HOSTILE.replace("Kept", "Report"))
     Finding.objects.filter(pk=finding.pk).update(summary=HOSTILE)
     oral = OralEvidenceFactory(call=world.call)
-    OralEvidence.objects.filter(pk=oral.pk).update(note='<script>alert("note")</script>')
+    OralEvidence.objects.filter(pk=oral.pk).update(
+        note='<p>Heard <em>this</em></p><script>alert("note")</script>', is_published=True
+    )
 
     response = client.get(world.call.get_absolute_url())
 
@@ -59,6 +61,6 @@ def test_report_and_finding_summaries_written_directly_render_inert_on_the_repor
     assert response.templates[0].name == "evidence/report/report.html"
     assert "<p>Report <strong>words</strong></p>" in html
     assert_inert(html)
-    # The oral evidence note is plain text: shown as typed, escaped.
-    assert "&lt;script&gt;alert(&quot;note&quot;)&lt;/script&gt;" in html
-    assert '<script>alert("note")' not in html
+    # The oral evidence note is rich text too.
+    assert "<p>Heard <em>this</em></p>" in html
+    assert 'alert("note")' not in html

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evidence", "0015_recommendation_followup_and_report_changes"),
+        ("evidence", "0016_report_pdf"),
     ]
 
     operations = [
