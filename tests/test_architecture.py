@@ -4,9 +4,13 @@
 2. Only levelup/outbox.py sends email; everything else queues it with `outbox_queue`.
 3. Only levelup/jobs.py sends tasks to the broker; everything else uses `dispatch_on_commit`
    (or `job_enqueue`), which never turns a broker outage into an error page.
+4. No template prints text unescaped (`|safe`, `|safeseq`, `{% autoescape off %}`): rich text
+   goes through the `rich_text` filter, which sanitises it when it is printed; `mark_safe(`
+   appears only where the allow-list below says why.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -195,3 +199,95 @@ def test_import_checker_flags_only_backward_imports(app, source, expected):
 )
 def test_email_checker_flags_direct_sending(source, expected):
     assert direct_email_offences(source, "x.py") == expected
+
+
+# Templates: unescaped output of any kind. Rich text uses `|rich_text` instead.
+UNSAFE_TEMPLATE = re.compile(r"\|\s*safe(seq)?\b|{%\s*autoescape\s+off")
+# Where Python may mark a string safe, and why each one cannot carry user text unsanitised.
+MARK_SAFE_ALLOWED = {
+    # The one rich-text filter: marks safe only what nh3 has just sanitised.
+    "levelup/templatetags/rich_text.py",
+    # Search snippets: every part of the text is escaped first; only our own <mark> is added.
+    "evidence/selectors/review.py",
+}
+
+
+def unsafe_template_offences(source: str, filename: str) -> list[str]:
+    """Lines of a template that print something unescaped ({# comments #} ignored)."""
+    offences = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        code = re.sub(r"{#.*?#}", "", line)
+        if UNSAFE_TEMPLATE.search(code):
+            offences.append(f"{filename}:{number} {line.strip()}")
+    return offences
+
+
+def mark_safe_offences(source: str, filename: str) -> list[str]:
+    """Calls of `mark_safe(...)` / `SafeString(...)` (however imported)."""
+    offences = []
+    for node in ast.walk(ast.parse(source, filename=filename)):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in {"mark_safe", "SafeString"}:
+                offences.append(f"{filename}:{node.lineno} calls {name}(...)")
+    return offences
+
+
+def test_no_template_prints_text_unescaped():
+    # HTML templates only: plain-text emails (*.txt) turn autoescaping off on purpose, as
+    # nothing in them is read as markup.
+    offences = []
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        source = path.read_text()
+        # A {% comment %} block may name the filter it replaces; it is never rendered.
+        source = re.sub(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}", "", source, flags=re.S)
+        offences += unsafe_template_offences(source, str(path.relative_to(ROOT)))
+    assert offences == []
+
+
+def test_mark_safe_only_in_the_allow_list():
+    offences = []
+    for app in APPS:
+        for path in _python_files(app):
+            name = str(path.relative_to(ROOT))
+            if name in MARK_SAFE_ALLOWED or "/migrations/" in name:
+                continue
+            offences += mark_safe_offences(path.read_text(), name)
+    assert offences == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("<div>{{ x|safe }}</div>", ["t.html:1 <div>{{ x|safe }}</div>"]),
+        ("{{ xs | safeseq|join:', ' }}", ["t.html:1 {{ xs | safeseq|join:', ' }}"]),
+        (
+            "{% autoescape off %}{{ x }}{% endautoescape %}",
+            ["t.html:1 {% autoescape off %}{{ x }}{% endautoescape %}"],
+        ),
+        ("{{ x|rich_text }}", []),
+        ("{{ x|safe_name }}", []),
+        ("{# never |safe #}{{ x }}", []),
+    ],
+)
+def test_unsafe_template_checker(source, expected):
+    assert unsafe_template_offences(source, "t.html") == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "from django.utils.safestring import mark_safe\nmark_safe(x)\n",
+            ["x.py:2 calls mark_safe(...)"],
+        ),
+        (
+            "from django.utils import safestring\nsafestring.mark_safe(x)\n",
+            ["x.py:2 calls mark_safe(...)"],
+        ),
+        ("from django.utils.html import escape\nescape(x)\n", []),
+    ],
+)
+def test_mark_safe_checker(source, expected):
+    assert mark_safe_offences(source, "x.py") == expected

@@ -10,7 +10,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from evidence.enums import ModerationState, OralEvidenceKind, RedactionReason
+from evidence.enums import (
+    PUBLISHABLE_MODERATION,
+    ModerationState,
+    OralEvidenceKind,
+    RedactionReason,
+)
 from levelup.models import TimeStampedModel
 from levelup.storage import private_storage
 
@@ -60,6 +65,20 @@ class Moderation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.submission_id}: {self.state}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._copy_to_submission(approved=self.state in PUBLISHABLE_MODERATION)
+
+    def delete(self, *args, **kwargs):
+        self._copy_to_submission(approved=False)
+        return super().delete(*args, **kwargs)
+
+    def _copy_to_submission(self, *, approved: bool) -> None:
+        """Keep `Submission.moderation_approved` (the evidence index's partial index)."""
+        Submission.objects.filter(pk=self.submission_id).exclude(
+            moderation_approved=approved
+        ).update(moderation_approved=approved)
 
 
 class Redaction(TimeStampedModel):

@@ -163,6 +163,13 @@ class Submission(TimeStampedModel):
     )
     # Taken out of its campaign group by a person: grouping leaves it out from then on.
     campaign_split_at = models.DateTimeField(_("taken out of its campaign"), null=True, blank=True)
+    # Moderation approved it for publication (with or without redactions): a copy of
+    # `Moderation.state` kept by `Moderation.save()`, so the public evidence index reads one
+    # partial index in number order. Public reads still check the moderation itself: a stale
+    # copy can only hide a response, never publish one.
+    moderation_approved = models.BooleanField(
+        _("approved for publication"), default=False, db_default=False, editable=False
+    )
     # Full-text search over answers and attachments' text (English stemming), kept by the
     # services that change them; identity is searched separately (anonymised review).
     search_vector = SearchVectorField(null=True, editable=False)
@@ -195,6 +202,22 @@ class Submission(TimeStampedModel):
             models.Index(F("call"), Upper("respondent_email"), name="submission_call_email"),
             models.Index(F("call"), Upper("reference"), name="submission_call_reference"),
             models.Index(fields=["call", "review_state"], name="submission_call_review_state"),
+            # The public evidence index: a call's sent responses whose respondent allowed
+            # publication and moderation approved, in reference order; any page is read by
+            # number from this index, each row's moderation then checked by its unique key
+            # (docs/benchmarks.md).
+            models.Index(
+                fields=["call", "number"],
+                condition=Q(
+                    moderation_approved=True,
+                    status=SubmissionStatus.SUBMITTED,
+                    publication_preference__in=[
+                        PublicationPreference.NAMED,
+                        PublicationPreference.ANONYMOUS,
+                    ],
+                ),
+                name="submission_call_publishable",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

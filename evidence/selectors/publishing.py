@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 
 from evidence.enums import (
@@ -38,7 +40,10 @@ from evidence.models import (
 )
 from levelup.enums import OrganisationType
 
+from .responses import KeysetPage, keyset_page
+
 PUBLIC_PREFERENCES = (PublicationPreference.NAMED, PublicationPreference.ANONYMOUS)
+SEARCH_COUNT_LIMIT = 100
 
 
 def redacted_text(text: str, redactions) -> str:
@@ -66,6 +71,9 @@ def submissions_publishable(*, call: CallForEvidence) -> QuerySet[Submission]:
         call=call,
         status=SubmissionStatus.SUBMITTED,
         publication_preference__in=PUBLIC_PREFERENCES,
+        # The copy narrows the read to the partial index `submission_call_publishable`;
+        # the moderation itself decides.
+        moderation_approved=True,
         moderation__state__in=PUBLISHABLE_MODERATION,
     )
 
@@ -91,8 +99,40 @@ def submissions_public(
             Q(organisation_name__icontains=q) | Q(respondent_name__icontains=q)
         )
         unredacted = Q(search_vector=query) & ~Q(redactions__isnull=False)
-        qs = qs.filter(named | unredacted | Q(reference__iexact=q)).distinct()
+        # Each condition is a column of the response or an EXISTS, so no row repeats and the
+        # page can be read in number order without DISTINCT.
+        qs = qs.filter(named | unredacted | Q(reference__iexact=q))
     return qs.order_by("number")
+
+
+def evidence_index_page(
+    *,
+    call: CallForEvidence,
+    respondent_type: str = "",
+    place_id: int | None = None,
+    q: str = "",
+    after: int | None = None,
+    before: int | None = None,
+    last: bool = False,
+    size: int = 25,
+) -> KeysetPage:
+    """One page of the public evidence index, read by reference number ("keyset"): the last
+    page costs what the first does. Pages come from the partial index of the call's
+    publishable responses in number order (`submission_call_publishable`), each row's
+    moderation probed by its key; the count is exact to 1,000, then an estimate. A search
+    counts to SEARCH_COUNT_LIMIT only ("more than 100"): the planner's guess of how many
+    responses hold a word is too rough to print, and counting every match of a common word
+    costs more than the page."""
+    return keyset_page(
+        submissions_public(call=call, respondent_type=respondent_type, place_id=place_id, q=q),
+        key="number",
+        after=after,
+        before=before,
+        oldest=last,
+        size=size,
+        descending=False,
+        **({"count_limit": SEARCH_COUNT_LIMIT, "estimate": False} if q else {}),
+    )
 
 
 def submission_public_get(*, call: CallForEvidence, reference: str) -> Submission:
@@ -335,15 +375,54 @@ def oral_evidence_public(*, call: CallForEvidence) -> QuerySet[OralEvidence]:
 class Quote:
     excerpt: Excerpt
     label: str
+    evidence_url: str = ""
+    anchor_url: str = ""
+    # What the page prints, read once here rather than through three lookups per quote.
+    text: str = ""
+    reference: str = ""
+    anchor: str = ""
+
+
+# What the report reads of each quote: not whole rows (a report quotes hundreds of excerpts,
+# and building each row's timestamps cost more than the query).
+QUOTE_FIELDS = (
+    "finding_id",
+    "position",
+    "excerpt__number",
+    "excerpt__text",
+    "excerpt__start",
+    "excerpt__end",
+    "excerpt__answer_id",
+    "excerpt__attachment_id",
+    "excerpt__submission__reference",
+    "excerpt__submission__status",
+    "excerpt__submission__publication_preference",
+    "excerpt__submission__responding_as",
+    "excerpt__submission__organisation_type",
+    "excerpt__submission__organisation_name",
+    "excerpt__submission__respondent_name",
+    "excerpt__submission__moderation__state",
+)
+
+
+def _url_for_each(name: str, *, slug: str, key: str):
+    """A function giving the address of `name` for one value of `key`: the pattern is
+    reversed once, so hundreds of links cost one `reverse`."""
+    marker = "0REFERENCE0"
+    template = reverse(name, kwargs={"slug": slug, key: marker})
+    return lambda value: template.replace(marker, iri_to_uri(value))
 
 
 def call_report(*, call: CallForEvidence) -> dict:
     """Everything the public report shows, in a fixed number of queries."""
     quoted = (
         FindingExcerpt.objects.filter(quoted=True)
-        .select_related("excerpt__submission__moderation", "excerpt__submission__place")
+        .select_related("excerpt__submission__moderation")
+        .only(*QUOTE_FIELDS)
         .order_by("position", "pk")
     )
+    evidence_url = _url_for_each("evidence:evidence-detail", slug=call.slug, key="reference")
+    anchor_url = _url_for_each("evidence:excerpt-anchor", slug=call.slug, key="anchor")
     findings = list(
         Finding.objects.filter(call=call)
         .prefetch_related("themes", Prefetch("finding_excerpts", queryset=quoted))
@@ -366,7 +445,18 @@ def call_report(*, call: CallForEvidence) -> dict:
                 moderation=sub.moderation if _has_moderation(sub) else None,
             )
             if not reason:
-                finding.quotes.append(Quote(excerpt, public_label(sub)))
+                anchor = f"{sub.reference}-E{excerpt.number}"
+                finding.quotes.append(
+                    Quote(
+                        excerpt,
+                        public_label(sub),
+                        evidence_url=evidence_url(sub.reference),
+                        anchor_url=anchor_url(anchor),
+                        text=excerpt.text,
+                        reference=sub.reference,
+                        anchor=anchor,
+                    )
+                )
     recommendations = list(recommendations_for_call(call=call))
     by_audience: dict[str, list] = {}
     for rec in recommendations:

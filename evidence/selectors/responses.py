@@ -94,6 +94,8 @@ class KeysetPage:
     count_is_estimate: bool
     newer: int | None
     older: int | None
+    # The count stopped at the limit and was not estimated: "more than {count}".
+    count_is_lower_bound: bool = False
 
     @property
     def is_newest(self) -> bool:
@@ -115,34 +117,42 @@ def keyset_page(
     before: int | None = None,
     oldest: bool = False,
     size: int = 25,
+    descending: bool = True,
+    count_limit: int | None = None,
+    estimate: bool = True,
 ) -> KeysetPage:
-    """The page of `queryset` (ordered by `-key`) after the key `after` (older), before the
-    key `before` (newer), the oldest page, or else the newest; two queries, three when there
-    are more than COUNT_LIMIT rows."""
+    """The page of `queryset` (ordered by `-key`, or by `key` when not `descending`) after the
+    key `after` (the next page), before the key `before` (the previous page), the last page
+    (`oldest`), or else the first; two queries, three when there are more than COUNT_LIMIT
+    rows. In an ascending list `newer` is the key of the previous page and `older` the next.
+    Without `estimate`, a count above `count_limit` is given as that limit, a lower bound."""
     everything = queryset
+    onward, back = ("lt", "gt") if descending else ("gt", "lt")
+    forward, backward = (f"-{key}", key) if descending else (key, f"-{key}")
     if before is not None:
-        rows = list(queryset.filter(**{f"{key}__gt": before}).order_by(key)[: size + 1])
+        rows = list(queryset.filter(**{f"{key}__{back}": before}).order_by(backward)[: size + 1])
         has_newer, has_older = len(rows) > size, True
         rows = rows[:size][::-1]
     elif oldest:
-        rows = list(queryset.order_by(key)[: size + 1])
+        rows = list(queryset.order_by(backward)[: size + 1])
         has_newer, has_older = len(rows) > size, False
         rows = rows[:size][::-1]
     else:
         if after is not None:
-            queryset = queryset.filter(**{f"{key}__lt": after})
-        rows = list(queryset[: size + 1])
+            queryset = queryset.filter(**{f"{key}__{onward}": after})
+        rows = list(queryset.order_by(forward)[: size + 1])
         has_newer, has_older = after is not None, len(rows) > size
         rows = rows[:size]
     if not rows:
         has_newer = has_older = False
-    count, estimate = bounded_count(everything)
+    count, is_estimate = bounded_count(everything, limit=count_limit, estimate=estimate)
     return KeysetPage(
         items=rows,
         count=count,
-        count_is_estimate=estimate,
+        count_is_estimate=is_estimate,
         newer=getattr(rows[0], key) if has_newer else None,
         older=getattr(rows[-1], key) if has_older else None,
+        count_is_lower_bound=is_estimate and not estimate,
     )
 
 
@@ -238,17 +248,23 @@ def call_dashboard_counts(*, call: CallForEvidence) -> dict:
     }
 
 
-def bounded_count(queryset: QuerySet) -> tuple[int, bool]:
-    """(count, is_estimate): exact up to COUNT_LIMIT rows, read no further; above that the
-    planner's estimate, rounded to two significant figures ("about 48,000")."""
-    counted = queryset.order_by()[: COUNT_LIMIT + 1].count()
-    if counted <= COUNT_LIMIT:
+def bounded_count(
+    queryset: QuerySet, *, limit: int | None = None, estimate: bool = True
+) -> tuple[int, bool]:
+    """(count, is_estimate): exact up to `limit` rows, read no further; above that the
+    planner's estimate, rounded to two significant figures ("about 48,000"), or without
+    `estimate` the limit itself (a lower bound: "more than 100")."""
+    limit = COUNT_LIMIT if limit is None else limit
+    counted = queryset.order_by()[: limit + 1].count()
+    if counted <= limit:
         return counted, False
+    if not estimate:
+        return limit, True
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
         plan = json.loads(plan)
-    estimate = max(int(plan[0]["Plan"]["Plan Rows"]), COUNT_LIMIT + 1)
-    return int(float(f"{estimate:.2g}")), True
+    planned = max(int(plan[0]["Plan"]["Plan Rows"]), limit + 1)
+    return int(float(f"{planned:.2g}")), True

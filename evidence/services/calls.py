@@ -3,7 +3,6 @@
 from datetime import datetime
 from typing import Any
 
-import nh3
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -16,6 +15,7 @@ from evidence.enums import CALL_MANUAL_TRANSITIONS, CallStatus, QuestionKind
 from evidence.models import CallForEvidence, Question, Section, Submission
 from levelup.audit import audit_diff, audit_record
 from levelup.models import Body, User
+from levelup.rich_text import RICH_TEXT_TAGS, rich_text_clean
 
 from .questions import _renumber
 
@@ -44,18 +44,13 @@ CALL_FIELDS = [
     "max_attachments",
 ]
 
-BACKGROUND_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "blockquote"}
+BACKGROUND_TAGS = RICH_TEXT_TAGS
 
 
 def background_clean(html: str) -> str:
-    """Keep basic structure and links; drop scripts, styles, handlers and everything else."""
-    return nh3.clean(
-        html,
-        tags=BACKGROUND_TAGS,
-        attributes={"a": {"href"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
+    """Keep basic structure and links; drop scripts, styles, handlers and everything else
+    (the project's one rich-text policy, `levelup.rich_text`)."""
+    return rich_text_clean(html)
 
 
 def _unique_slug(title: str) -> str:

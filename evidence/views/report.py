@@ -8,13 +8,14 @@ returns what respondents allowed and moderation approved, once the report is pub
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 
 from evidence.forms.publishing import EvidenceFilterForm
 from evidence.models import Attachment, Excerpt, Submission
 from evidence.selectors import calls_for_user
 from evidence.selectors.publishing import (
     attachment_file_public,
+    evidence_index_page,
     excerpt_public_get,
     is_call_report_published,
     oral_evidence_public,
@@ -23,7 +24,6 @@ from evidence.selectors.publishing import (
     submission_findings,
     submission_public_get,
     submission_published_parts,
-    submissions_public,
 )
 from evidence.views.downloads import attachment_file_response
 
@@ -43,36 +43,49 @@ class PublishedCallMixin:
         return self._call
 
 
-class EvidenceIndexView(PublishedCallMixin, ListView):
+class EvidenceIndexView(PublishedCallMixin, TemplateView):
     # Public page: published written evidence and oral evidence of a published call.
+    # Pages are read by reference number (`?after=`, `?before=`, `?page=last`), so a deep
+    # page costs what the first does; a fixed number of queries.
     template_name = "evidence/report/evidence_index.html"
-    context_object_name = "submissions"
-    paginate_by = EVIDENCE_PAGE_SIZE
-
-    def get_queryset(self):
-        self.filter_form = EvidenceFilterForm(self.request.GET or None)
-        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
-        place = filters.get("place")
-        return submissions_public(
-            call=self.get_call(),
-            respondent_type=filters.get("type", ""),
-            place_id=place.pk if place else None,
-            q=filters.get("q", ""),
-        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["call"] = self.get_call()
-        context["filter_form"] = self.filter_form
+        call = self.get_call()
+        self.filter_form = EvidenceFilterForm(self.request.GET or None)
+        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        place = filters.get("place")
+        page = evidence_index_page(
+            call=call,
+            respondent_type=filters.get("type", ""),
+            place_id=place.pk if place else None,
+            q=filters.get("q", ""),
+            after=_number(self.request.GET.get("after")),
+            before=_number(self.request.GET.get("before")),
+            last=self.request.GET.get("page") == "last",
+            size=EVIDENCE_PAGE_SIZE,
+        )
         query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query"] = query.urlencode()
-        for submission in context["submissions"]:
+        for name in ("after", "before", "page"):
+            query.pop(name, None)
+        for submission in page.items:
             submission.public_label = public_label(submission)
             submission.type_label = respondent_type_label(submission)
-        if not query and context["page_obj"].number == 1:
-            context["oral_evidence"] = list(oral_evidence_public(call=self.get_call()))
+        context.update(
+            call=call,
+            filter_form=self.filter_form,
+            page=page,
+            submissions=page.items,
+            query=query.urlencode(),
+        )
+        if not query and page.is_newest:
+            context["oral_evidence"] = list(oral_evidence_public(call=call))
         return context
+
+
+def _number(value: str | None) -> int | None:
+    """A page key from the address; anything else means the first page."""
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
 
 
 class EvidenceDetailView(PublishedCallMixin, TemplateView):

@@ -5,7 +5,6 @@ from datetime import date
 from decimal import Decimal
 from functools import partial
 
-import nh3
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -20,6 +19,7 @@ from levelup.audit import audit_diff, audit_record
 from levelup.jobs import job_enqueue
 from levelup.models import User
 from levelup.outbox import outbox_queue
+from levelup.rich_text import RICH_TEXT_TAGS, rich_text_clean
 from partnerships.enums import (
     PDF_JOB_KIND,
     STAGE_ORDER,
@@ -44,7 +44,7 @@ from partnerships.models import (
 from partnerships.selectors.agreements import lead_members
 from partnerships.selectors.prospectus import prospectus_latest_version
 
-VISION_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "blockquote"}
+VISION_TAGS = RICH_TEXT_TAGS
 # Matches a commitment may be created from: the two sides have agreed, or more.
 COMMITTABLE_MATCH_STATUSES = {MatchStatus.AGREED, MatchStatus.IN_DELIVERY, MatchStatus.DELIVERED}
 # The PDF is rendered in steps: read the content, lay out the PDF, store it.
@@ -55,13 +55,7 @@ LINE_FIELDS = ["project", "amount", "source", "status", "year"]
 
 def vision_clean(html: str) -> str:
     """Keep basic structure and links; drop scripts, styles, handlers and everything else."""
-    return nh3.clean(
-        html,
-        tags=VISION_TAGS,
-        attributes={"a": {"href"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    ).strip()
+    return rich_text_clean(html).strip()
 
 
 def _editable(version: ProspectusVersion) -> None:
