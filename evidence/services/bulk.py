@@ -18,6 +18,7 @@ from evidence.enums import (
     SubmissionReviewState,
 )
 from evidence.models import CallForEvidence, Review, Theme
+from evidence.services.agreement import agreement_refresh
 from levelup.audit import audit_record
 from levelup.jobs import job_enqueue
 from levelup.models import User
@@ -169,6 +170,8 @@ def bulk_apply(
             "changed": changed,
         },
     )
+    if changed and action != "flag":
+        agreement_refresh(actor=actor, call=call)
     return changed
 
 
