@@ -203,6 +203,9 @@ def disagreement_rows(*, call: CallForEvidence, order: str = "spread") -> QueryS
     with_totals = Q(reviews__total__isnull=False)
     return (
         reviewable_submissions(call=call)
+        # Only what the table shows: grouping 100,000 whole rows (search vectors and all)
+        # would carry them through the aggregate.
+        .only("pk", "public_id", "reference", "number")
         .annotate(
             total_count=Count("reviews", filter=with_totals),
             low=Min("reviews__total", filter=with_totals),
