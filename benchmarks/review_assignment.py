@@ -209,7 +209,7 @@ def main() -> None:
         f"  of which marking the responses in review: {steps['_submissions_mark_in_review']:.1f} s"
     )
     print(
-        f"  of which the plan again (under the lock) and audit: {total - sum(steps.values()):.1f} s"
+        f"  the rest (plan again under the lock, audit, commit): {total - sum(steps.values()):.1f} s"
     )
     print(f"Workloads: min {min(loads.values()):,}, max {max(loads.values()):,}")
     print(f"Reviewers per response: {dict(per_response)}")
