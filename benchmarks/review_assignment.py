@@ -208,9 +208,8 @@ def main() -> None:
     print(
         f"  of which marking the responses in review: {steps['_submissions_mark_in_review']:.1f} s"
     )
-    print(
-        f"  the rest (plan again under the lock, audit, commit): {total - sum(steps.values()):.1f} s"
-    )
+    rest = total - sum(steps.values())
+    print(f"  the rest (plan again under the lock, audit, commit): {rest:.1f} s")
     print(f"Workloads: min {min(loads.values()):,}, max {max(loads.values()):,}")
     print(f"Reviewers per response: {dict(per_response)}")
     print(f"Pairs breaking a conflict: {conflicts_broken}")
