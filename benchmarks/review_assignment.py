@@ -125,6 +125,23 @@ def reuse():
     return call, list(reviewers_for_call(call=call))
 
 
+def timed_steps(module, names: list[str]) -> dict[str, float]:
+    """Wrap the module's functions `names` to add up the time spent in each."""
+    spent = dict.fromkeys(names, 0.0)
+    for name in names:
+        original = getattr(module, name)
+
+        def timed(*args, _original=original, _name=name, **kwargs):
+            started = time.perf_counter()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                spent[_name] += time.perf_counter() - started
+
+        setattr(module, name, timed)
+    return spent
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--responses", type=int, default=100_000)
@@ -168,6 +185,7 @@ def main() -> None:
     planned = time.perf_counter() - started
     print(f"Plan (read + solve), nothing written: {planned:.1f} s, {len(plan.pairs):,} pairs")
 
+    steps = timed_steps(review_setup, ["_reviews_copy", "_submissions_mark_in_review"])
     started = time.perf_counter()
     plan = review_setup.reviews_assign_automatic(
         actor=None, call=call, submission_ids=None, per_response=args.per_response
@@ -186,6 +204,12 @@ def main() -> None:
         for user in users
     )
     print(f"Assign (read + solve + write {len(plan.pairs):,} reviews): {total:.1f} s")
+    print(f"  of which COPY of the reviews: {steps['_reviews_copy']:.1f} s")
+    print(
+        f"  of which marking the responses in review: {steps['_submissions_mark_in_review']:.1f} s"
+    )
+    rest = total - sum(steps.values())
+    print(f"  the rest (plan again under the lock, audit, commit): {rest:.1f} s")
     print(f"Workloads: min {min(loads.values()):,}, max {max(loads.values()):,}")
     print(f"Reviewers per response: {dict(per_response)}")
     print(f"Pairs breaking a conflict: {conflicts_broken}")

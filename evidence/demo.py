@@ -784,6 +784,7 @@ def _demo_review_work() -> None:
         campaigns_group(call=call)
     themes = {t.name: t for t in Theme.objects.filter(call=call, merged_into__isnull=True)}
     if Excerpt.objects.filter(call=call).exists():
+        _demo_agreement(call)
         return
     rng = random.Random(77)  # noqa: S311 -- repeatable demo, not security
     representative = campaign[0]
@@ -847,6 +848,24 @@ def _demo_review_work() -> None:
     )
     for index, suggestion in enumerate(pending):
         suggestion_decide(actor=reviewer, suggestion=suggestion, accept=index % 3 != 2)
+    _demo_agreement(call)
+
+
+def _demo_agreement(call: CallForEvidence) -> None:
+    """The agreement figures, worked out here rather than waiting for a worker (the job's
+    message, if it reaches one, then finds the job done and does nothing)."""
+    from levelup.enums import JobStatus
+    from levelup.jobs import job_run
+    from levelup.models import Job
+
+    from .services.agreement import AGREEMENT_JOB, agreement_figures, agreement_refresh
+
+    done = Job.objects.filter(kind=AGREEMENT_JOB, object_id=call.pk, status=JobStatus.DONE)
+    if done.exists():
+        return
+    with transaction.atomic():
+        job = agreement_refresh(actor=None, call=call)
+        job_run(job_id=job.pk, body=lambda run: agreement_figures(call=call))
 
 
 # ------------------------------------------------------------------------ review set-up (demo)

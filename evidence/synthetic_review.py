@@ -149,9 +149,9 @@ def generate_synthetic_review(
                     }
                 )
         with transaction.atomic():
-            _copy(Review, reviews)
-            _copy(Coding, codings)
-            _copy(Excerpt, quotes)
+            _copy_dicts(Review, reviews)
+            _copy_dicts(Coding, codings)
+            _copy_dicts(Excerpt, quotes)
         if stdout is not None:
             stdout.write(f"{start + len(batch):,} responses reviewed")
     # A rare word, in ten answers, for searches that find almost nothing.
@@ -162,6 +162,13 @@ def generate_synthetic_review(
         for model in (Review, Coding, Excerpt, Submission):
             cursor.execute(f'VACUUM (ANALYZE) "{model._meta.db_table}"')
     return people
+
+
+def _copy_dicts(model, rows: list[dict]) -> None:
+    """COPY rows given as dicts (all with the same keys, in the same order)."""
+    if rows:
+        columns = list(rows[0])
+        _copy(model, columns, [tuple(row[column] for column in columns) for row in rows])
 
 
 def _content_type_id() -> int:

@@ -114,3 +114,11 @@ def report_pdf_render_task(run: JobRun) -> dict:
         report_id=report.pk, progress=lambda done: run.progress(done, REPORT_PDF_STEPS)
     )
     return {"rendered": rendered is not None, "version": rendered.pdf_version if rendered else None}
+
+
+@job_task(kind="evidence.review_agreement", soft_time_limit=10 * 60, time_limit=11 * 60)
+def review_agreement_task(run: JobRun) -> dict:
+    """Krippendorff's alpha of the call's reviews, stored as the job's result."""
+    from .services.agreement import agreement_figures
+
+    return agreement_figures(call=run.target)

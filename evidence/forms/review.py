@@ -42,6 +42,59 @@ class ThemeMultipleChoiceField(forms.ModelMultipleChoiceField):
         return theme_label(obj)
 
 
+class ThemeListIterator(forms.models.ModelChoiceIterator):
+    """The choices of a theme field from a list already read: no query of its own."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for theme in self.field.themes:
+            yield self.choice(theme)
+
+    def __len__(self):
+        return len(self.field.themes) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.themes)
+
+
+class ThemeListMixin:
+    """A theme field whose choices are a list of themes read once for the page, so that
+    two forms on one page share one query; a submitted id is looked up in the list."""
+
+    iterator = ThemeListIterator
+    themes: list[Theme] = []
+
+    def set_themes(self, themes: list[Theme]) -> None:
+        self.themes = themes
+        self.themes_by_pk = {theme.pk: theme for theme in themes}
+        self.widget.choices = self.choices
+
+    def theme_for(self, value) -> Theme:
+        try:
+            return self.themes_by_pk[int(value)]
+        except (KeyError, TypeError, ValueError):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
+class ThemeListChoiceField(ThemeListMixin, ThemeChoiceField):
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        return self.theme_for(value)
+
+
+class ThemeListMultipleChoiceField(ThemeListMixin, ThemeMultipleChoiceField):
+    def _check_values(self, value):
+        if not isinstance(value, list | tuple):
+            raise forms.ValidationError(self.error_messages["invalid_list"], code="invalid_list")
+        return list({theme.pk: theme for theme in map(self.theme_for, value)}.values())
+
+
 def call_themes(call):
     return (
         Theme.objects.filter(call=call, merged_into__isnull=True)
@@ -141,7 +194,7 @@ class ReviewForm(forms.Form):
         choices=CONFIDENCE_CHOICES,
         widget=forms.RadioSelect,
     )
-    themes = ThemeMultipleChoiceField(
+    themes = ThemeListMultipleChoiceField(
         label=_("Themes"),
         required=False,
         queryset=Theme.objects.none(),
@@ -162,7 +215,15 @@ class ReviewForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, call, criteria: list[Criterion], rules, **kwargs):
+    def __init__(
+        self,
+        *args,
+        call,
+        criteria: list[Criterion],
+        rules,
+        themes: list[Theme] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         self.score_fields = []
@@ -185,7 +246,7 @@ class ReviewForm(forms.Form):
             )
             self.score_fields.append(name)
         if rules.may_code:
-            self.fields["themes"].queryset = call_themes(call)
+            self.fields["themes"].set_themes(list(call_themes(call)) if themes is None else themes)
         else:
             del self.fields["themes"]
             del self.fields["themes_before"]
@@ -215,7 +276,7 @@ class ExcerptForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Select words in an answer, or paste them here exactly as they appear."),
     )
-    theme = ThemeChoiceField(
+    theme = ThemeListChoiceField(
         label=optional_label(_("Theme")),
         required=False,
         queryset=Theme.objects.none(),
@@ -223,7 +284,9 @@ class ExcerptForm(forms.Form):
     )
     note = forms.CharField(label=optional_label(_("Note")), required=False, max_length=2000)
 
-    def __init__(self, *args, call, answers, attachments, **kwargs):
+    def __init__(
+        self, *args, call, answers, attachments, themes: list[Theme] | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         sources = [(f"answer-{a.pk}", a.question.text) for a in answers]
         sources += [
@@ -232,7 +295,7 @@ class ExcerptForm(forms.Form):
             if f.extracted_text
         ]
         self.fields["source"].choices = sources
-        self.fields["theme"].queryset = call_themes(call)
+        self.fields["theme"].set_themes(list(call_themes(call)) if themes is None else themes)
         self.answers = {f"answer-{a.pk}": a for a in answers}
         self.attachments = {f"attachment-{f.pk}": f for f in attachments}
         self.helper = form_helper()

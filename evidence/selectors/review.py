@@ -254,27 +254,22 @@ def queue_neighbours(
     reviews: QuerySet[Review], *, submission_id: int
 ) -> tuple[Submission | None, Submission | None, int, int]:
     """The responses before and after this one in the (filtered, sorted) queue, its place
-    in it and the queue's length: one query of ids, one of the two neighbours."""
-    ids = list(reviews.values_list("submission_id", flat=True))
-    try:
-        index = ids.index(submission_id)
-    except ValueError:
-        return None, None, 0, len(ids)
-    wanted = [
-        ids[index - 1] if index > 0 else None,
-        ids[index + 1] if index + 1 < len(ids) else None,
-    ]
-    found = (
-        {
-            s.pk: s
-            for s in Submission.objects.filter(pk__in=[pk for pk in wanted if pk]).only(
-                "pk", "public_id", "reference"
-            )
-        }
-        if any(wanted)
-        else {}
+    in it and the queue's length: one query of the queue's ids with the references and
+    public ids the links need."""
+    rows = list(
+        reviews.values_list("submission_id", "submission__public_id", "submission__reference")
     )
-    return found.get(wanted[0]), found.get(wanted[1]), index + 1, len(ids)
+    index = next((n for n, row in enumerate(rows) if row[0] == submission_id), None)
+    if index is None:
+        return None, None, 0, len(rows)
+
+    def neighbour(at: int) -> Submission | None:
+        if not 0 <= at < len(rows):
+            return None
+        pk, public_id, reference = rows[at]
+        return Submission(pk=pk, public_id=public_id, reference=reference)
+
+    return neighbour(index - 1), neighbour(index + 1), index + 1, len(rows)
 
 
 def search_snippets(*, submission_ids: list[int], term: str) -> dict[int, SafeString]:

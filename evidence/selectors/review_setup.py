@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 import krippendorff
 import numpy as np
@@ -202,6 +203,9 @@ def disagreement_rows(*, call: CallForEvidence, order: str = "spread") -> QueryS
     with_totals = Q(reviews__total__isnull=False)
     return (
         reviewable_submissions(call=call)
+        # Only what the table shows: grouping 100,000 whole rows (search vectors and all)
+        # would carry them through the aggregate.
+        .only("pk", "public_id", "reference", "number")
         .annotate(
             total_count=Count("reviews", filter=with_totals),
             low=Min("reviews__total", filter=with_totals),
@@ -220,6 +224,9 @@ class Agreement:
     label: str
     alpha: float | None
     units: int  # responses with at least two ratings: the ones alpha can use
+
+    def as_dict(self) -> dict:
+        return {"label": self.label, "alpha": self.alpha, "units": self.units}
 
     @property
     def reading(self) -> str:
@@ -302,3 +309,43 @@ def agreement_by_theme(*, call: CallForEvidence) -> list[Agreement]:
         label = f"{theme.parent.name} › {theme.name}" if theme.parent else theme.name
         result.append(Agreement(label, alpha, used))
     return result
+
+
+@dataclass
+class AgreementReport:
+    """The latest agreement figures of a call and when their data was read; `pending` when
+    a newer calculation is queued or running."""
+
+    computed_at: datetime | None
+    criteria: list[Agreement]
+    themes: list[Agreement]
+    pending: bool
+
+
+def agreement_latest(*, call: CallForEvidence) -> AgreementReport:
+    """The figures the last agreement job stored, and whether a newer one is on its way:
+    two queries, whatever the call's size."""
+    from levelup.enums import JobStatus
+    from levelup.models import Job
+
+    jobs = Job.objects.filter(
+        kind="evidence.review_agreement",
+        content_type=ContentType.objects.get_for_model(CallForEvidence),
+        object_id=call.pk,
+    )
+    latest = jobs.filter(status=JobStatus.DONE).order_by("-pk").only("result").first()
+    pending = jobs.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+    if latest is not None:
+        pending = pending.filter(pk__gt=latest.pk)
+    result = latest.result if latest is not None else {}
+
+    def rows(key: str) -> list[Agreement]:
+        return [Agreement(r["label"], r["alpha"], r["units"]) for r in result.get(key, [])]
+
+    computed_at = result.get("computed_at")
+    return AgreementReport(
+        computed_at=datetime.fromisoformat(computed_at) if computed_at else None,
+        criteria=rows("criteria"),
+        themes=rows("themes"),
+        pending=pending.exists(),
+    )

@@ -6,11 +6,8 @@ as a background job (with a progress bar), which reads the same filters again, s
 on what the person saw. Every bulk action leaves one audit entry naming how many rows.
 """
 
-from collections.abc import Iterable
-
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,52 +17,62 @@ from evidence.enums import (
     ReviewState,
     SubmissionReviewState,
 )
-from evidence.models import CallForEvidence, CampaignGroup, Coding, Review, Submission, Theme
+from evidence.models import CallForEvidence, Review, Theme
+from evidence.services.agreement import agreement_refresh
 from levelup.audit import audit_record
 from levelup.jobs import job_enqueue
 from levelup.models import User
 
 BULK_JOB = "evidence.review_bulk"
 BULK_INLINE_LIMIT = 1000
-BATCH = 2000
+BATCH = 2000  # rows a step of the background job: its progress bar moves each step
 ACTIONS = ("code", "state", "flag")
 
 
-def _batches(ids: list[int]) -> Iterable[list[int]]:
-    for start in range(0, len(ids), BATCH):
-        yield ids[start : start + BATCH]
+# One statement codes the chosen responses and the members of campaign groups they
+# represent: existing current codings of the theme are kept by ON CONFLICT DO NOTHING on the
+# "one current coding per response and theme" constraint, so the count is what was added.
+CODE_SQL = """
+    WITH chosen AS (
+        SELECT s.id FROM evidence_submission AS s
+        WHERE s.id = ANY(%(ids)s) AND s.call_id = %(call)s
+    ),
+    targets AS (
+        SELECT id, %(bulk)s AS source FROM chosen
+        UNION ALL
+        SELECT s.id, %(campaign)s FROM evidence_submission AS s
+        JOIN evidence_campaigngroup AS g ON g.id = s.campaign_group_id
+        WHERE g.representative_id IN (SELECT id FROM chosen)
+            AND s.call_id = %(call)s AND NOT s.id = ANY(%(ids)s)
+    )
+    INSERT INTO evidence_coding
+        (call_id, submission_id, theme_id, source, coded_by_id, created_at, updated_at)
+    SELECT %(call)s, t.id, %(theme)s, t.source, %(actor)s, %(now)s, %(now)s FROM targets AS t
+    ON CONFLICT DO NOTHING
+"""
 
 
 def _code(*, actor: User, call: CallForEvidence, submission_ids: list[int], theme: Theme) -> int:
     """Code the responses with the theme (those not coded with it yet), and the members of
-    any campaign group whose representative is among them."""
-    members = list(
-        Submission.objects.filter(
-            campaign_group__in=CampaignGroup.objects.filter(representative_id__in=submission_ids)
+    any campaign group whose representative is among them: one set-based statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CODE_SQL,
+            {
+                "ids": list(submission_ids),
+                "call": call.pk,
+                "theme": theme.pk,
+                "actor": actor.pk,
+                "now": timezone.now(),
+                "bulk": CodingSource.BULK.value,
+                "campaign": CodingSource.CAMPAIGN.value,
+            },
         )
-        .exclude(pk__in=submission_ids)
-        .values_list("pk", flat=True)
-    )
-    coded = Coding.objects.filter(submission=OuterRef("pk"), theme=theme, removed_at__isnull=True)
-    created = 0
-    for ids, source in ((submission_ids, CodingSource.BULK), (members, CodingSource.CAMPAIGN)):
-        for batch in _batches(ids):
-            todo = (
-                Submission.objects.filter(pk__in=batch)
-                .exclude(Exists(coded))
-                .values_list("pk", flat=True)
-            )
-            rows = [
-                Coding(call=call, submission_id=pk, theme=theme, source=source, coded_by=actor)
-                for pk in todo
-            ]
-            Coding.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
-            created += len(rows)
-    return created
+        return cursor.rowcount
 
 
 def _submission_states(submission_ids: list[int]) -> None:
-    """Recompute the responses' review state from their reviews, in one statement a batch."""
+    """Recompute the responses' review state from their reviews, in one statement."""
     sql = """
         UPDATE evidence_submission AS s SET review_state = CASE
             WHEN r.total > 0 AND r.done = r.total THEN %s
@@ -80,18 +87,17 @@ def _submission_states(submission_ids: list[int]) -> None:
         WHERE s.id = r.submission_id
     """
     with connection.cursor() as cursor:
-        for batch in _batches(submission_ids):
-            cursor.execute(
-                sql,
-                [
-                    SubmissionReviewState.REVIEWED,
-                    SubmissionReviewState.IN_REVIEW,
-                    SubmissionReviewState.NEW,
-                    ReviewState.REVIEWED,
-                    ReviewState.ASSIGNED,
-                    batch,
-                ],
-            )
+        cursor.execute(
+            sql,
+            [
+                SubmissionReviewState.REVIEWED,
+                SubmissionReviewState.IN_REVIEW,
+                SubmissionReviewState.NEW,
+                ReviewState.REVIEWED,
+                ReviewState.ASSIGNED,
+                list(submission_ids),
+            ],
+        )
 
 
 def _set_state(*, review_ids: list[int], state: str, may_score: bool) -> int:
@@ -99,30 +105,24 @@ def _set_state(*, review_ids: list[int], state: str, may_score: bool) -> int:
         raise ValidationError(
             _("Mark responses reviewed one by one while scoring is open: each needs its scores.")
         )
-    changed = 0
-    now = timezone.now()
-    for batch in _batches(review_ids):
-        rows = Review.objects.filter(pk__in=batch).exclude(state=state)
-        submission_ids = list(rows.values_list("submission_id", flat=True))
-        changed += rows.update(
-            state=state, reviewed_at=now if state == ReviewState.REVIEWED else None
-        )
-        _submission_states(submission_ids)
+    rows = Review.objects.filter(pk__in=review_ids).exclude(state=state)
+    submission_ids = list(rows.values_list("submission_id", flat=True))
+    changed = rows.update(
+        state=state, reviewed_at=timezone.now() if state == ReviewState.REVIEWED else None
+    )
+    _submission_states(submission_ids)
     return changed
 
 
 def _flag(*, review_ids: list[int], flag: str) -> int:
-    changed = 0
     with connection.cursor() as cursor:
-        for batch in _batches(review_ids):
-            cursor.execute(
-                "UPDATE evidence_review SET flags = array_append(flags, %s), "
-                "version = version + 1, updated_at = now() "
-                "WHERE id = ANY(%s) AND NOT (flags @> ARRAY[%s]::varchar[])",
-                [flag, batch, flag],
-            )
-            changed += cursor.rowcount
-    return changed
+        cursor.execute(
+            "UPDATE evidence_review SET flags = array_append(flags, %s), "
+            "version = version + 1, updated_at = now() "
+            "WHERE id = ANY(%s) AND NOT (flags @> ARRAY[%s]::varchar[])",
+            [flag, list(review_ids), flag],
+        )
+        return cursor.rowcount
 
 
 def bulk_validate(*, call: CallForEvidence, action: str, value: str) -> Theme | str:
@@ -170,6 +170,8 @@ def bulk_apply(
             "changed": changed,
         },
     )
+    if changed and action != "flag":
+        agreement_refresh(actor=actor, call=call)
     return changed
 
 

@@ -36,6 +36,7 @@ from evidence.models import (
     Theme,
 )
 from evidence.selectors.review import ReviewRules, review_rules
+from evidence.services.agreement import agreement_refresh
 from levelup.audit import audit_record
 from levelup.models import User
 
@@ -188,6 +189,7 @@ def review_save(*, actor: User, review: Review, version: int, data: ReviewInput)
             "version": locked.version,
         },
     )
+    agreement_refresh(actor=actor, call=locked.call)
     return locked
 
 
@@ -273,6 +275,7 @@ def submission_code(
                 "campaign_members": len(members),
             },
         )
+        agreement_refresh(actor=actor, call=submission.call)
     return created
 
 
@@ -380,6 +383,8 @@ def excerpt_create(
         target=excerpt,
         changes={"start": excerpt.start, "end": excerpt.end, "theme": theme and theme.name},
     )
+    if theme is not None:
+        agreement_refresh(actor=actor, call=excerpt.call)
     return excerpt
 
 
@@ -399,4 +404,6 @@ def excerpt_remove(*, actor: User, review: Review, excerpt: Excerpt) -> None:
         target=review.submission,
         changes={"excerpt": excerpt.number, "text": excerpt.text[:200]},
     )
+    if excerpt.theme_id is not None:
+        agreement_refresh(actor=actor, call=review.call)
     excerpt.delete()

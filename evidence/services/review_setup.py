@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -856,34 +856,47 @@ def _conflict_pairs(*, call: CallForEvidence, response_ids: list[int]):
 
 
 def _reviews_copy(*, call: CallForEvidence, pairs, actor: User | None, due_on) -> None:
-    """Write new reviews with COPY: 300,000 rows in seconds, where INSERTs take minutes."""
+    """Write new reviews with one COPY: 300,000 rows in seconds, where INSERTs take minutes.
+
+    The rows are written as COPY's text format in one buffer (every value is a number, a
+    date or a constant: nothing to escape), not row by row."""
     if not pairs:
         return
-    now = timezone.now()
-    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    now = timezone.now().isoformat()
+    actor_id = str(actor.pk) if actor is not None and actor.is_authenticated else r"\N"
+    due = due_on.isoformat() if due_on else r"\N"
     columns = (
         "call_id, submission_id, reviewer_id, state, assigned_by_id, due_on, notes, flags, "
         "version, created_at, updated_at"
     )
+    tail = f"\t{ReviewState.ASSIGNED.value}\t{actor_id}\t{due}\t\t{{}}\t1\t{now}\t{now}\n"
+    head = f"{call.pk}\t"
+    text = "".join(
+        f"{head}{int(submission_id)}\t{int(reviewer_id)}{tail}"
+        for submission_id, reviewer_id in pairs
+    )
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg's own cursor, for COPY
         with raw.copy(f"COPY evidence_review ({columns}) FROM STDIN") as copy:
-            for submission_id, reviewer_id in pairs:
-                copy.write_row(
-                    (
-                        call.pk,
-                        submission_id,
-                        reviewer_id,
-                        ReviewState.ASSIGNED.value,
-                        actor_id,
-                        due_on,
-                        "",
-                        "{}",
-                        1,
-                        now,
-                        now,
-                    )
-                )
+            copy.write(text.encode())
+
+
+def _submissions_mark_in_review(*, submission_ids: list[int]) -> None:
+    """The responses just given reviewers are "in review" (those still "new"): one UPDATE
+    joined to their ids, each row written once."""
+    if not submission_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE evidence_submission AS s SET review_state = %s "
+            "FROM unnest(%s::bigint[]) AS chosen(id) "
+            "WHERE s.id = chosen.id AND s.review_state = %s",
+            [
+                SubmissionReviewState.IN_REVIEW.value,
+                sorted(set(submission_ids)),
+                SubmissionReviewState.NEW.value,
+            ],
+        )
 
 
 @transaction.atomic
@@ -904,9 +917,7 @@ def reviews_assign_automatic(
     phase = active_phase(call=call)
     due_on = phase.due_on if phase else None
     _reviews_copy(call=call, pairs=plan.pairs, actor=actor, due_on=due_on)
-    Submission.objects.filter(call=call, review_state=SubmissionReviewState.NEW).filter(
-        Exists(Review.objects.filter(submission_id=OuterRef("pk")))
-    ).update(review_state=SubmissionReviewState.IN_REVIEW)
+    _submissions_mark_in_review(submission_ids=[submission_id for submission_id, _ in plan.pairs])
     audit_record(
         actor=actor,
         action="evidence.review.assign_automatic",

@@ -141,6 +141,11 @@ class ReviewResponseView(ReviewCallMixin, TemplateView):
             rules=self.rules,
         )
 
+    @cached_property
+    def themes(self):
+        """The call's code frame, read once for both the review and the excerpt forms."""
+        return list(call_themes(self.call))
+
     def page_url(self, submission=None, anchor: str = "") -> str:
         submission = submission or self.review.submission
         url = reverse(
@@ -158,6 +163,7 @@ class ReviewResponseView(ReviewCallMixin, TemplateView):
             call=self.call,
             criteria=page.criteria,
             rules=self.rules,
+            themes=self.themes,
             initial={
                 "version": review.version,
                 "confidence": review.confidence,
@@ -169,7 +175,7 @@ class ReviewResponseView(ReviewCallMixin, TemplateView):
             },
         )
         excerpt_form = context.get("excerpt_form") or ExcerptForm(
-            call=self.call, answers=page.answers, attachments=page.attachments
+            call=self.call, answers=page.answers, attachments=page.attachments, themes=self.themes
         )
         filters = self.queue_filters(self.filter_form())
         queue = review_queue(
@@ -200,7 +206,13 @@ class ReviewResponseView(ReviewCallMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         review = self.review
         page = review_page(review=review, rules=self.rules)
-        form = ReviewForm(request.POST, call=self.call, criteria=page.criteria, rules=self.rules)
+        form = ReviewForm(
+            request.POST,
+            call=self.call,
+            criteria=page.criteria,
+            rules=self.rules,
+            themes=self.themes,
+        )
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         data = ReviewInput(
@@ -224,7 +236,7 @@ class ReviewResponseView(ReviewCallMixin, TemplateView):
                     add=[t for t in chosen if t.pk not in page.coded_theme_ids],
                     remove=[
                         t
-                        for t in form.fields["themes"].queryset
+                        for t in form.fields["themes"].themes
                         if t.pk in shown and t.pk not in chosen_ids
                     ],
                 )
@@ -293,7 +305,11 @@ class ExcerptCreateView(ReviewResponseView):
         review = self.review
         page = review_page(review=review, rules=self.rules)
         form = ExcerptForm(
-            request.POST, call=self.call, answers=page.answers, attachments=page.attachments
+            request.POST,
+            call=self.call,
+            answers=page.answers,
+            attachments=page.attachments,
+            themes=self.themes,
         )
         if form.is_valid():
             try:

@@ -54,8 +54,7 @@ from evidence.selectors import (
 )
 from evidence.selectors.review import active_phase
 from evidence.selectors.review_setup import (
-    agreement_by_criterion,
-    agreement_by_theme,
+    agreement_latest,
     assignment_rows,
     confidence_counts,
     conflicts_for_call,
@@ -74,6 +73,7 @@ from evidence.selectors.review_setup import (
     themes_merged,
 )
 from evidence.services import review_setup as svc
+from evidence.services.agreement import agreement_refresh
 from levelup.models import User
 from levelup.views import PrivatePageMixin, form_error_from, service_with_message
 
@@ -888,8 +888,10 @@ class ProgressView(ReviewManageMixin, TemplateView):
         context["reviewer_rows"] = reviewer_rows(call=call)
         context["criteria"] = criterion_progress(call=call)
         context["confidence"] = confidence_counts(call=call)
-        context["agreement_criteria"] = agreement_by_criterion(call=call)
-        context["agreement_themes"] = agreement_by_theme(call=call)
+        agreement = agreement_latest(call=call)
+        context["agreement"] = agreement
+        context["agreement_criteria"] = agreement.criteria
+        context["agreement_themes"] = agreement.themes
         order = self.request.GET.get("order", "spread")
         context["order"] = order
         page = Paginator(disagreement_rows(call=call, order=order), PAGE_SIZE).get_page(
@@ -898,3 +900,16 @@ class ProgressView(ReviewManageMixin, TemplateView):
         context["page_obj"] = page
         context["query"] = f"order={order}"
         return context
+
+    def post(self, request, *args, **kwargs):
+        """ "Recalculate": queue the agreement figures now (or say one is already queued)."""
+        service_with_message(
+            request,
+            agreement_refresh,
+            call=self.call,
+            success=_(
+                "The agreement figures are being worked out again. Reload this page in a "
+                "minute to see them."
+            ),
+        )
+        return redirect("evidence:manage-review-progress", slug=self.call.slug)

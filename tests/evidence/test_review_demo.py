@@ -53,3 +53,7 @@ def test_demo_review_work_is_shown_and_idempotent(client):
     ).count()
     assert 20 <= assigned < 61
     assert queue.context["page_obj"].paginator.count == assigned
+    client.force_login(demo_user("secretariat"))
+    progress = client.get(reverse("evidence:manage-review-progress", kwargs={"slug": call.slug}))
+    assert "Agreement as of" in progress.content.decode()
+    assert progress.context["agreement_criteria"]
