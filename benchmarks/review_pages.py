@@ -1,9 +1,10 @@
 """Benchmark: the reviewer's pages, search, campaign grouping and bulk coding at scale.
 
 Not part of the test suite. Its own database (`levelup_bench_review`) on the embedded
-PostgreSQL; 100,000 responses from `generate_synthetic_evidence`, then reviews, codings,
-excerpts and themes from `generate_synthetic_review` (COPY). Pages are rendered in process
-with Django's test client; the median, the 95th percentile and the queries are printed.
+PostgreSQL; 100,000 responses from `generate_synthetic_evidence`, with the reviews, codings,
+excerpts and themes it writes beside them (evidence/synthetic_review.py, COPY). Pages are
+rendered in process with Django's test client; the median, the 95th percentile and the
+queries are printed.
 
     .venv/bin/python benchmarks/review_pages.py              # 100,000 responses
     .venv/bin/python benchmarks/review_pages.py --reuse      # keep the data from last time
@@ -60,7 +61,6 @@ def main() -> None:
     from evidence.services.bulk import bulk_apply
     from evidence.services.campaigns import campaigns_group
     from evidence.synthetic import SYNTHETIC_SLUG, generate_synthetic_evidence
-    from evidence.synthetic_review import generate_synthetic_review
     from levelup.models import User
 
     call_command("migrate", verbosity=0)
@@ -68,7 +68,6 @@ def main() -> None:
     if call is None or not args.reuse:
         started = time.perf_counter()
         call = generate_synthetic_evidence(submissions=args.submissions, stdout=sys.stdout)
-        generate_synthetic_review(call=call, stdout=sys.stdout)
         print(f"data written in {time.perf_counter() - started:.0f} s")
     reviewer = User.objects.get(email="synthetic-reviewer-0@example.org")
     client = Client()
