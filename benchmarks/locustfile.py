@@ -2,8 +2,9 @@
 
 Two kinds of user:
 
-- `PagesUser` reads pages: every page of the benchmark in turn, or only the page named by
-  BENCH_ONLY. Each page carries the session cookie of the person who reads it.
+- `PagesUser` reads pages: every page of the benchmark in turn (of the phase BENCH_PHASE:
+  "open" or "published"), or only the page named by BENCH_ONLY. Each page carries the
+  session cookie of the person who reads it.
 - `RespondentUser` writes: the whole respondent journey, like a browser (13 requests: the
   call page, start, details, two pages of answers, two 1 MB attachments, check, send,
   receipt), and records every receipt's reference and each attachment's sha256 in
@@ -32,8 +33,12 @@ class PagesUser(FastHttpUser):
     wait_time = constant(0)
 
     def on_start(self):
-        only = os.environ.get("BENCH_ONLY")
-        self.pages = [p for p in CONFIG["pages"] if not only or p["name"] == only]
+        only, phase = os.environ.get("BENCH_ONLY"), os.environ.get("BENCH_PHASE")
+        self.pages = [
+            p
+            for p in CONFIG["pages"]
+            if (not only or p["name"] == only) and (not phase or p["phase"] == phase)
+        ]
         self.index = random.randrange(len(self.pages))  # noqa: S311 -- load, not secrets
 
     @task
