@@ -3,12 +3,15 @@
 Not part of the test suite. On this machine, loopback only, bounded in time:
 
 1. starts its own PostgreSQL and Redis (scripts/services.sh with .run/bench as the folder,
-   ports 54339 and 63809) and its own database `levelup_bench`, then builds the data with
-   `generate_synthetic_evidence` or reuses the data of the last run when it has the same size;
+   ports 54339 and 63809, or BENCH_PG_PORT / BENCH_REDIS_PORT) and its own database
+   `levelup_bench`, then builds the data with `generate_synthetic_evidence` (responses with
+   reviews, codings, excerpts, moderation and a published report) or reuses the data of the
+   last run when it has the same size, and a partnership (benchmarks/partnership_data.py);
 2. runs gunicorn (production settings, sync workers) and a Celery worker on every queue;
 3. drives them with locust, headless: every page at c=1, each page alone at c=50 (and
-   /healthz, the baseline, in the same run), then the respondents' journey with two 1 MB
-   attachments at c=20;
+   /healthz, the baseline, in the same run), first with the call open, then with it
+   published (the report's public pages), then, the call open again, the respondents'
+   journey with two 1 MB attachments at c=20;
 4. reconciles every receipt (reference and each attachment's sha256) against the database
    and the stored files;
 5. writes docs/benchmarks.md: the figures, the targets met or missed, the machine, the
