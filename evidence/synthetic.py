@@ -10,6 +10,7 @@ no services run and nothing is audited; it exists to measure pages at scale.
 import random
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.core.management.base import OutputWrapper
@@ -180,12 +181,12 @@ def generate_synthetic_evidence(
     rng = random.Random(seed)  # noqa: S311 -- repeatable fake data, not secrets
     progress = _Progress(stdout, submissions)
     with transaction.atomic():
-        _skip_key_checks()
         old = CallForEvidence.objects.filter(slug=SYNTHETIC_SLUG).first()
         if old is not None:
-            synthetic_review_delete(call_id=old.pk)
-            Submission.objects.filter(call=old).delete()
-            old.delete()
+            with _without_key_checks():
+                synthetic_review_delete(call_id=old.pk)
+                Submission.objects.filter(call=old).delete()
+                old.delete()
             progress.step("The previous synthetic call removed")
         body, _created = Body.objects.get_or_create(
             slug="synthetic-taskforce", defaults={"name": "Synthetic Taskforce"}
@@ -270,8 +271,7 @@ def generate_synthetic_evidence(
         vectors.fill(documents)
         for row in subs:
             row[-1] = vectors.known[row[-1]]
-        with transaction.atomic():
-            _skip_key_checks()
+        with transaction.atomic(), _without_key_checks():
             _copy(Submission, columns, subs)
             _copy(Answer, answer_columns, answers)
             if reviewing is not None:
@@ -300,15 +300,22 @@ def generate_synthetic_evidence(
     return call
 
 
-def _skip_key_checks() -> None:
-    """In this transaction, skip the foreign-key checks PostgreSQL defers to the commit (one
-    lookup per inserted or deleted row and key: most of a batch's cost). The rows are
-    consistent by construction. Only a superuser may (the embedded servers connect as one);
-    anyone else keeps the checks."""
+@contextmanager
+def _without_key_checks():
+    """Inside a transaction, skip the foreign-key checks PostgreSQL defers to the commit (one
+    lookup per written or deleted row and key). The rows are consistent by construction.
+    Only a superuser may (the embedded servers connect as one); anyone else keeps the checks.
+    The setting is put back at the end, so the rest of an enclosing transaction (a test's)
+    is checked as usual; on an error the rollback puts it back."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-        if cursor.fetchone()[0]:
+        superuser = cursor.fetchone()[0]
+        if superuser:
             cursor.execute("SET LOCAL session_replication_role = replica")
+    yield
+    if superuser:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = origin")
 
 
 class _SearchVectors:

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from evidence.enums import ModerationState, PublicationPreference, SubmissionStatus
 from evidence.models import (
@@ -93,3 +94,11 @@ def test_generate_synthetic_evidence_with_review_twice_replaces_everything():
     assert Review.objects.count() == 3 * sent
     assert Theme.objects.count() == 40
     assert Finding.objects.count() == 6
+
+
+def test_generate_synthetic_evidence_leaves_key_checks_on_afterwards():
+    call_command("generate_synthetic_evidence", submissions=5, batch_size=5)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"
