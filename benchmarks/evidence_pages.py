@@ -101,7 +101,7 @@ def main() -> None:
         and Submission.objects.filter(call=call, continue_token_hash="").count() == args.submissions
     ):
         started = time.perf_counter()
-        call = generate_synthetic_evidence(submissions=args.submissions)
+        call = generate_synthetic_evidence(submissions=args.submissions, review=False)
         print(f"Generated {args.submissions:,} responses in {time.perf_counter() - started:.1f} s")
 
     staff, _created = User.objects.get_or_create(

@@ -2,7 +2,7 @@
 
 Not part of the test suite. It uses its own database (`levelup_bench_exports`) on the
 embedded PostgreSQL (127.0.0.1:54329), fills it with `generate_synthetic_evidence` (about 95%
-of the responses are sent, and only sent ones are exported), `generate_synthetic_review`
+of the responses are sent, and only sent ones are exported), its own review rows
 (three reviews a response, three themes each), four scored criteria and moderation decisions,
 then measures, each in a child process of its own so that its memory is its own:
 
@@ -120,7 +120,7 @@ def build(*, submissions: int, reuse: bool):
     )
     if fresh:
         started = time.perf_counter()
-        call = generate_synthetic_evidence(submissions=submissions)
+        call = generate_synthetic_evidence(submissions=submissions, review=False)
         reviewers = [
             User.objects.get_or_create(
                 email=f"bench-exports-reviewer-{n}@example.org",

@@ -2,8 +2,9 @@
 
 Two kinds of user:
 
-- `PagesUser` reads pages: every page of the benchmark in turn, or only the page named by
-  BENCH_ONLY. Each page carries the session cookie of the person who reads it.
+- `PagesUser` reads pages: every page of the benchmark in turn (of the phase BENCH_PHASE:
+  "open" or "published"), or only the page named by BENCH_ONLY. Each page carries the
+  session cookie of the person who reads it.
 - `RespondentUser` writes: the whole respondent journey, like a browser (13 requests: the
   call page, start, details, two pages of answers, two 1 MB attachments, check, send,
   receipt), and records every receipt's reference and each attachment's sha256 in
@@ -14,7 +15,6 @@ The settings file (BENCH_CONFIG, JSON) is written by bench.py.
 
 import contextlib
 import hashlib
-import io
 import json
 import os
 import random
@@ -22,6 +22,7 @@ import re
 import threading
 
 from locust import FastHttpUser, HttpUser, constant, events, task
+from pdf_files import pdf_of_size
 
 CONFIG = json.loads(open(os.environ["BENCH_CONFIG"]).read())  # noqa: SIM115 -- read once
 RECEIPTS: list[dict] = []
@@ -32,8 +33,12 @@ class PagesUser(FastHttpUser):
     wait_time = constant(0)
 
     def on_start(self):
-        only = os.environ.get("BENCH_ONLY")
-        self.pages = [p for p in CONFIG["pages"] if not only or p["name"] == only]
+        only, phase = os.environ.get("BENCH_ONLY"), os.environ.get("BENCH_PHASE")
+        self.pages = [
+            p
+            for p in CONFIG["pages"]
+            if (not only or p["name"] == only) and (not phase or p["phase"] == phase)
+        ]
         self.index = random.randrange(len(self.pages))  # noqa: S311 -- load, not secrets
 
     @task
@@ -42,35 +47,6 @@ class PagesUser(FastHttpUser):
         self.index += 1
         headers = {"Cookie": page["cookie"]} if page["cookie"] else {}
         self.client.get(page["url"], name=page["name"], headers=headers)
-
-
-def pdf_of_size(size: int, text: str) -> bytes:
-    """A valid one-page PDF saying `text`, padded to `size` bytes by an unused binary object
-    (as a scanned image would be), different every time."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    padding = os.urandom(max(size - 1200, 0))
-    objects.append(b"<< /Length %d >>\nstream\n" % len(padding) + padding + b"\nendstream")
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1))
-    out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
-    return out.getvalue()
 
 
 class RespondentUser(HttpUser):

@@ -199,7 +199,8 @@ def main() -> None:
     published = args.submissions // 2
     if not (args.reuse and call and Moderation.objects.filter(call=call).count() == published):
         started = time.perf_counter()
-        call = generate_synthetic_evidence(submissions=args.submissions)
+        # Its own publishing data (below), not the generator's.
+        call = generate_synthetic_evidence(submissions=args.submissions, review=False)
         build(call, published=published, excerpts=args.submissions // 10)
         print(f"Built {args.submissions:,} responses in {time.perf_counter() - started:.1f} s")
 

@@ -1,12 +1,13 @@
 """Benchmark: the reviewer's pages, search, progress, bulk coding, grouping, assignment.
 
 Not part of the test suite. Its own database (`levelup_bench_review`) on the embedded
-PostgreSQL; 100,000 responses from `generate_synthetic_evidence`, then reviews, codings,
-excerpts and themes from `generate_synthetic_review` (COPY). Pages are rendered in process
-with Django's test client; the median, the 95th percentile and the queries are printed,
-then the operations (bulk coding of 10,000, campaign grouping, the agreement job and, with
-`--assignment`, automatic assignment as `benchmarks/review_assignment.py` measures it), and
-one summary table in Markdown with the machine's load average.
+PostgreSQL; 100,000 responses from `generate_synthetic_evidence`, with the reviews, codings,
+excerpts and themes it writes beside them (evidence/synthetic_review.py, COPY). Pages are
+rendered in process with Django's test client; the median, the 95th percentile and the
+queries are printed, then the operations (bulk coding of 10,000, campaign grouping, the
+agreement job and, with `--assignment`, automatic assignment as
+`benchmarks/review_assignment.py` measures it), and one summary table in Markdown with the
+machine's load average.
 
     .venv/bin/python benchmarks/review_pages.py                  # 100,000 responses
     .venv/bin/python benchmarks/review_pages.py --assignment     # and automatic assignment
@@ -76,7 +77,6 @@ def main() -> None:
     from evidence.services.bulk import bulk_apply
     from evidence.services.campaigns import campaigns_group
     from evidence.synthetic import SYNTHETIC_SLUG, generate_synthetic_evidence
-    from evidence.synthetic_review import generate_synthetic_review
     from levelup.jobs import job_run
     from levelup.models import User
 
@@ -85,7 +85,6 @@ def main() -> None:
     if call is None or not args.reuse:
         started = time.perf_counter()
         call = generate_synthetic_evidence(submissions=args.submissions, stdout=sys.stdout)
-        generate_synthetic_review(call=call, stdout=sys.stdout)
         print(f"data written in {time.perf_counter() - started:.0f} s")
     sent = Submission.objects.filter(call=call, number__isnull=False).count()
     reviewer = User.objects.get(email="synthetic-reviewer-0@example.org")

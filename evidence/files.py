@@ -203,6 +203,7 @@ def _child_main(kind: str, memory_bytes: int, cpu_seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
     data = sys.stdin.buffer.read()
+    _leave_out_optional_libraries(data, sys.modules)
     try:
         result = {"text": _extract(kind, data)}
     except MemoryError:
@@ -213,6 +214,21 @@ def _child_main(kind: str, memory_bytes: int, cpu_seconds: int) -> None:
         result = {"error": f"{type(exc).__name__}: {exc}"}
     result["peak_kb"] = _peak_kb()
     sys.stdout.write(json.dumps(result))
+
+
+# Libraries pypdf imports when present but text extraction never uses: images (Pillow) and
+# building fonts (fontTools). Together with cryptography they are about a third of the
+# child's CPU for a small PDF (start-up dominates).
+OPTIONAL_LIBRARIES = ("PIL", "fontTools")
+
+
+def _leave_out_optional_libraries(data: bytes, modules: dict) -> None:
+    """Make the imports of libraries the child will not need fail fast (pypdf carries on
+    without them). cryptography is needed only to decrypt, so it is kept for a document
+    that says it is encrypted (the /Encrypt key of its trailer)."""
+    names = [*OPTIONAL_LIBRARIES, *([] if b"/Encrypt" in data else ["cryptography"])]
+    for name in names:
+        modules.setdefault(name, None)
 
 
 def _peak_kb() -> int:

@@ -1,13 +1,16 @@
 """Large synthetic data for benchmarks: one open call with questions and many responses.
 
 Rows are written with PostgreSQL's COPY (through psycopg 3), in batches, which writes
-100,000 responses and their answers in well under a minute. Not for production data: no
-services run and nothing is audited; it exists to measure pages at scale.
+100,000 responses and their answers in well under a minute; by default each batch also
+carries its review and publishing data (evidence/synthetic_review.py). The search vectors
+are written with the rows (computed once for each distinct text). Not for production data:
+no services run and nothing is audited; it exists to measure pages at scale.
 """
 
 import random
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.core.management.base import OutputWrapper
@@ -51,6 +54,8 @@ PHRASES = [
     "Young people leave because there are few skilled jobs nearby.",
     "A business connector helped us find three partners in a month.",
 ]
+# A rare sentence, in ten responses, for searches that find almost nothing.
+RARE = "The old lighthouse could be a maker space."
 
 
 def _places() -> list[Place]:
@@ -81,8 +86,9 @@ def _copy(model, columns: list[str], rows: list[tuple]) -> None:
 class _Progress:
     """A one-line progress bar on a terminal (a line per step when not a terminal)."""
 
-    def __init__(self, stdout, total: int):
+    def __init__(self, stdout, total: int, what: str = "responses"):
         self.stdout, self.total, self.started = stdout, total, time.monotonic()
+        self.what = what
         self.tty = bool(stdout) and getattr(stdout, "isatty", lambda: False)()
 
     def update(self, done: int) -> None:
@@ -93,7 +99,7 @@ class _Progress:
         left = (self.total - done) / rate if rate else 0
         filled = int(30 * done / self.total) if self.total else 30
         line = (
-            f"[{'#' * filled}{'.' * (30 - filled)}] {done:,}/{self.total:,} responses "
+            f"[{'#' * filled}{'.' * (30 - filled)}] {done:,}/{self.total:,} {self.what} "
             f"({100 * done / max(self.total, 1):.0f}%), {elapsed:.0f} s, about {left:.0f} s left"
         )
         text = f"\r{line}" if self.tty else f"{line}\n"
@@ -103,6 +109,17 @@ class _Progress:
             self.stdout.write(text, ending="")
         else:
             self.stdout.write(text)
+        self.stdout.flush()
+
+    def step(self, text: str) -> None:
+        """A line for a step after the bar, with the time so far."""
+        if self.stdout is None:
+            return
+        line = f"{text} ({time.monotonic() - self.started:.0f} s)"
+        if isinstance(self.stdout, OutputWrapper):
+            self.stdout.write(line)
+        else:
+            self.stdout.write(f"{line}\n")
         self.stdout.flush()
 
 
@@ -149,21 +166,34 @@ def _call(body: Body) -> tuple[CallForEvidence, list[Question]]:
 
 
 def generate_synthetic_evidence(
-    *, submissions: int, batch_size: int = 10_000, seed: int = 42, stdout=None
+    *,
+    submissions: int,
+    batch_size: int = 10_000,
+    seed: int = 42,
+    review: bool = True,
+    stdout=None,
 ) -> CallForEvidence:
     """Replace the synthetic call with a new one holding `submissions` responses
-    (about 95% sent, 5% drafts), each answering three questions."""
+    (about 95% sent, 5% drafts), each answering three questions; with `review`, also the
+    review and publishing data of evidence/synthetic_review.py."""
+    from .synthetic_review import SyntheticReview, synthetic_review_delete
+
     rng = random.Random(seed)  # noqa: S311 -- repeatable fake data, not secrets
+    progress = _Progress(stdout, submissions)
     with transaction.atomic():
         old = CallForEvidence.objects.filter(slug=SYNTHETIC_SLUG).first()
         if old is not None:
-            Submission.objects.filter(call=old).delete()
-            old.delete()
+            with _without_key_checks():
+                synthetic_review_delete(call_id=old.pk)
+                Submission.objects.filter(call=old).delete()
+                old.delete()
+            progress.step("The previous synthetic call removed")
         body, _created = Body.objects.get_or_create(
             slug="synthetic-taskforce", defaults={"name": "Synthetic Taskforce"}
         )
         places = _places()
         call, questions = _call(body)
+        reviewing = SyntheticReview(call=call) if review else None
     now = timezone.now()
     org_types = list(OrganisationType.values)
     sizes = list(BusinessSize.values)
@@ -176,20 +206,22 @@ def generate_synthetic_evidence(
         "number", "respondent_name", "respondent_email", "responding_as", "organisation_name",
         "organisation_type", "organisation_size", "place_id", "publication_preference",
         "consent_version", "consented_at", "continue_token_hash", "submitted_at",
-        "withdrawn_at", "channel", "import_key",
+        "withdrawn_at", "channel", "import_key", "search_vector",
     ]  # fmt: skip
     answer_columns = [
-        "created_at", "updated_at", "submission_id", "question_id", "text", "values",
+        "id", "created_at", "updated_at", "submission_id", "question_id", "text", "values",
     ]  # fmt: skip
     empty = Jsonb([])
     as_organisation, as_individual = RespondingAs.ORGANISATION.value, RespondingAs.INDIVIDUAL.value
-    progress = _Progress(stdout, submissions)
+    vectors = _SearchVectors()
+    rare_every = max(submissions // 10, 1)
     number = 0
     start_time = now - timedelta(days=30)
     for start in range(0, submissions, batch_size):
         count = min(batch_size, submissions - start)
-        subs, answers = [], []
+        subs, answers, documents = [], [], []
         ids = _reserve_ids(Submission, count)
+        answer_ids = _reserve_ids(Answer, 3 * count)
         for offset in range(count):
             pk = ids[offset]
             created = start_time + timedelta(seconds=rng.randrange(30 * 86400))
@@ -198,44 +230,113 @@ def generate_synthetic_evidence(
             org_type = rng.choice(org_types) if organisation else ""
             if sent:
                 number += 1
+            preference = rng.choice(preferences)
+            index = start + offset
+            rare = index % rare_every == rare_every - 1 and index // rare_every < 10
+            text = RARE if rare else rng.choice(PHRASES)
+            agrees = rng.choice(scale)
+            chosen = rng.sample(barriers.choices, 2)
+            # The document the search indexes, as evidence/search.py's ANSWERS_SQL builds it.
+            document = f"{text} \n{agrees} \n {' '.join(chosen)}"
+            documents.append(document)
             subs.append(
-                (
+                [
                     pk, created, created, call.pk, uuid.UUID(int=rng.getrandbits(128), version=4),
                     SubmissionStatus.SUBMITTED.value if sent else SubmissionStatus.DRAFT.value,
                     f"SYN{number:04d}" if sent else "",
                     number if sent else None,
                     f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                    f"respondent{start + offset}@example.org",
+                    f"respondent{index}@example.org",
                     as_organisation if organisation else as_individual,
                     _organisation_name(rng) if organisation else "",
                     org_type,
                     rng.choice(sizes) if org_type == OrganisationType.BUSINESS else "",
                     rng.choice(place_ids) if rng.random() < 0.9 else None,
-                    rng.choice(preferences),
+                    preference,
                     1, created, "",
                     created + timedelta(minutes=20) if sent else None,
-                    None, SubmissionChannel.ONLINE.value, "",
-                )
+                    None, SubmissionChannel.ONLINE.value, "", document,
+                ]
             )  # fmt: skip
-            answers.append((created, created, pk, long_text.pk, rng.choice(PHRASES), empty))
-            answers.append((created, created, pk, agreement.pk, rng.choice(scale), empty))
-            chosen = Jsonb(rng.sample(barriers.choices, 2))
-            answers.append((created, created, pk, barriers.pk, "", chosen))
-        with transaction.atomic():
+            first = answer_ids[3 * offset]
+            answers.append((first, created, created, pk, long_text.pk, text, empty))
+            answers.append(
+                (answer_ids[3 * offset + 1], created, created, pk, agreement.pk, agrees, empty)
+            )
+            answers.append(
+                (answer_ids[3 * offset + 2], created, created, pk, barriers.pk, "", Jsonb(chosen))
+            )
+            if sent and reviewing is not None:
+                reviewing.add(submission_id=pk, answer_id=first, text=text, preference=preference)
+        vectors.fill(documents)
+        for row in subs:
+            row[-1] = vectors.known[row[-1]]
+        with transaction.atomic(), _without_key_checks():
             _copy(Submission, columns, subs)
             _copy(Answer, answer_columns, answers)
+            if reviewing is not None:
+                reviewing.write()
         progress.update(start + count)
     ReferenceCounter.objects.update_or_create(call=call, defaults={"last_number": number})
+    if reviewing is not None:
+        reviewing.publish()
+        progress.step("Published report: findings, recommendations and figures")
     # VACUUM too, when we may (not inside a transaction, e.g. a test): it sets the visibility
     # map, so index-only scans (the dashboard's counts) behave as after autovacuum in a live
     # database rather than reading every row of freshly copied data.
     command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    tables = [Submission, Answer]
+    if reviewing is not None:
+        from .models import Coding, Excerpt, Moderation, Review
+
+        tables += [Review, Coding, Excerpt, Moderation]
     with connection.cursor() as cursor:
-        cursor.execute(f'{command} "{Submission._meta.db_table}"')
-        cursor.execute(f'{command} "{Answer._meta.db_table}"')
+        for model in tables:
+            cursor.execute(f'{command} "{model._meta.db_table}"')
+    progress.step(f"{command} of {len(tables)} tables")
     # The dashboard's counts, as beat would within a minute.
     dashboard_counts_refresh()
+    progress.step("Dashboard counts refreshed")
     return call
+
+
+@contextmanager
+def _without_key_checks():
+    """Inside a transaction, skip the foreign-key checks PostgreSQL defers to the commit (one
+    lookup per written or deleted row and key). The rows are consistent by construction.
+    Only a superuser may (the embedded servers connect as one); anyone else keeps the checks.
+    The setting is put back at the end, so the rest of an enclosing transaction (a test's)
+    is checked as usual; on an error the rollback puts it back."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        superuser = cursor.fetchone()[0]
+        if superuser:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+    yield
+    if superuser:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+class _SearchVectors:
+    """Each distinct search document's tsvector, computed once by PostgreSQL and then written
+    as text with the responses (a few hundred distinct documents for any number of rows)."""
+
+    def __init__(self):
+        self.known: dict[str, str] = {}
+
+    def fill(self, documents: list[str]) -> None:
+        missing = sorted(set(documents) - self.known.keys())
+        if not missing:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT d, (setweight(to_tsvector('english', d), 'A')"
+                " || setweight(to_tsvector('english', ''), 'B'))::text"
+                " FROM unnest(%s::text[]) AS d",
+                [missing],
+            )
+            self.known.update(cursor.fetchall())
 
 
 def _organisation_name(rng: random.Random) -> str:

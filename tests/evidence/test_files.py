@@ -167,3 +167,20 @@ def test_xlsx_bomb_import_is_refused():
 def test_extraction_handles_every_kind_of_attachment():
     """The child process names kinds by value; it must know every one we accept."""
     assert {kind.value for kind in AttachmentKind} == {"pdf", "docx", "odt", "txt"}
+
+
+def test_extraction_child_leaves_out_libraries_text_extraction_does_not_use():
+    modules = {}
+
+    files._leave_out_optional_libraries(pdf_bytes("Evidence from Grimsby"), modules)
+
+    assert modules == {"PIL": None, "fontTools": None, "cryptography": None}
+
+
+def test_extraction_child_keeps_cryptography_for_an_encrypted_pdf():
+    data = pdf_bytes("Evidence from Grimsby").replace(b"trailer\n<<", b"trailer\n<< /Encrypt 9 0 R")
+    modules = {"PIL": "already imported"}
+
+    files._leave_out_optional_libraries(data, modules)
+
+    assert modules == {"PIL": "already imported", "fontTools": None}
