@@ -206,7 +206,7 @@ def generate_synthetic_evidence(
         "number", "respondent_name", "respondent_email", "responding_as", "organisation_name",
         "organisation_type", "organisation_size", "place_id", "publication_preference",
         "consent_version", "consented_at", "continue_token_hash", "submitted_at",
-        "withdrawn_at", "channel", "import_key", "search_vector",
+        "withdrawn_at", "channel", "import_key", "moderation_approved", "search_vector",
     ]  # fmt: skip
     answer_columns = [
         "id", "created_at", "updated_at", "submission_id", "question_id", "text", "values",
@@ -255,7 +255,7 @@ def generate_synthetic_evidence(
                     preference,
                     1, created, "",
                     created + timedelta(minutes=20) if sent else None,
-                    None, SubmissionChannel.ONLINE.value, "", document,
+                    None, SubmissionChannel.ONLINE.value, "", False, document,
                 ]
             )  # fmt: skip
             first = answer_ids[3 * offset]
@@ -267,7 +267,10 @@ def generate_synthetic_evidence(
                 (answer_ids[3 * offset + 2], created, created, pk, barriers.pk, "", Jsonb(chosen))
             )
             if sent and reviewing is not None:
-                reviewing.add(submission_id=pk, answer_id=first, text=text, preference=preference)
+                # The copy of the moderation decision the evidence index reads.
+                subs[-1][-2] = reviewing.add(
+                    submission_id=pk, answer_id=first, text=text, preference=preference
+                )
         vectors.fill(documents)
         for row in subs:
             row[-1] = vectors.known[row[-1]]

@@ -142,8 +142,9 @@ class SyntheticReview:
         ]
         return [theme.pk for theme in Theme.objects.bulk_create(rows)]
 
-    def add(self, *, submission_id: int, answer_id: int, text: str, preference: str) -> None:
-        """The review data of one sent response (its first answer is `answer_id`)."""
+    def add(self, *, submission_id: int, answer_id: int, text: str, preference: str) -> bool:
+        """The review data of one sent response (its first answer is `answer_id`); whether
+        its moderation approves it for publication."""
         rng, now, call_id = self.rng, self.now, self.call.pk
         position = self.position
         self.position += 1
@@ -177,6 +178,8 @@ class SyntheticReview:
             self.moderations.append(
                 (now, now, call_id, submission_id, ModerationState.APPROVED, "", now, "", "")
             )
+            return True
+        return False
 
     def write(self) -> None:
         """COPY the rows gathered since the last write (inside the caller's transaction)."""

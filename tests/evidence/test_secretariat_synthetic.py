@@ -70,6 +70,10 @@ def test_generate_synthetic_evidence_adds_review_and_publishing_data():
     assert not quoted.exclude(excerpt__submission__moderation__state=ModerationState.APPROVED)
     assert call.report.published_at is not None
     assert call.report.figures["published_count"] == approved.count()
+    # The evidence index reads the copy of the decision on the response.
+    assert set(sent.filter(moderation_approved=True).values_list("pk", flat=True)) == set(
+        approved.values_list("submission_id", flat=True)
+    )
 
 
 def test_generate_synthetic_evidence_writes_search_vectors_as_the_search_does():
