@@ -355,4 +355,5 @@ def _progress(stored: dict | None) -> dict | None:
         "reviewers": stored["reviewers"],
         "criteria": stored["criteria"],
         "confidence": stored["confidence"],
+        "spread_rows": stored.get("spread_rows"),
     }

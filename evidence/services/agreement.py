@@ -36,12 +36,12 @@ def agreement_figures(*, call: CallForEvidence) -> dict:
     One transaction: the page never sees the spread rows half rewritten.
     """
     computed_at = timezone.now()
-    spread_rewrite(call=call)
+    spread_rows = spread_rewrite(call=call)
     return {
         "computed_at": computed_at.isoformat(),
         "criteria": [row.as_dict() for row in agreement_by_criterion(call=call)],
         "themes": [row.as_dict() for row in agreement_by_theme(call=call)],
-        "progress": progress_figures(call=call),
+        "progress": {**progress_figures(call=call), "spread_rows": spread_rows},
     }
 
 
@@ -77,9 +77,9 @@ def progress_figures(*, call: CallForEvidence) -> dict:
     }
 
 
-def spread_rewrite(*, call: CallForEvidence) -> None:
+def spread_rewrite(*, call: CallForEvidence) -> int:
     """The call's disagreement rows, rewritten in two set-based statements: each sent,
-    not withdrawn response with two or more review totals."""
+    not withdrawn response with two or more review totals. Returns how many rows."""
     spread, review, submission = (
         ReviewSpread._meta.db_table,
         Review._meta.db_table,
@@ -102,6 +102,7 @@ def spread_rewrite(*, call: CallForEvidence) -> None:
             """,  # noqa: S608 -- the interpolated parts are the models' table names
             [call.pk, SubmissionStatus.WITHDRAWN],
         )
+        return cursor.rowcount
 
 
 @transaction.atomic

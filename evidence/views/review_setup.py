@@ -891,9 +891,11 @@ class ProgressView(ReviewManageMixin, TemplateView):
         context["agreement_themes"] = agreement.themes
         order = self.request.GET.get("order", "spread")
         context["order"] = order
-        page = Paginator(disagreement_rows(call=call, order=order), PAGE_SIZE).get_page(
-            self.request.GET.get("page")
-        )
+        paginator = Paginator(disagreement_rows(call=call, order=order), PAGE_SIZE)
+        if agreement.progress and agreement.progress["spread_rows"] is not None:
+            # The job wrote the rows and counted them: no COUNT(*) over them on each load.
+            paginator.count = agreement.progress["spread_rows"]
+        page = paginator.get_page(self.request.GET.get("page"))
         context["page_obj"] = page
         context["query"] = f"order={order}"
         return context
