@@ -16,6 +16,7 @@ from evidence.selectors.review_setup import (
 )
 from evidence.services.agreement import AGREEMENT_JOB, agreement_refresh
 from evidence.services.review import ReviewInput, review_save
+from evidence.services.review_setup import review_assign
 from evidence.tasks import review_agreement_task
 from levelup.enums import JobStatus, Role
 from levelup.models import Job
@@ -207,3 +208,11 @@ def test_job_rewrites_the_spread_rows_in_one_transaction(agreeing_call, monkeypa
     assert job.status != JobStatus.DONE
     assert sorted(ReviewSpread.objects.values_list("reference", "spread")) == before
     assert [spread for _ref, spread in before] == [9, 9]
+
+
+def test_assigning_a_review_queues_the_figures_again(call, reviewer, secretariat):
+    submission = SubmissionFactory(call=call, submitted=True)
+
+    review_assign(actor=secretariat, call=call, submission=submission, reviewer=reviewer)
+
+    assert list(agreement_jobs(call).values_list("status", flat=True)) == [JobStatus.QUEUED]
