@@ -398,6 +398,7 @@ def test_progress_before_any_job_says_figures_are_being_worked_out(client, call,
         "The progress figures are being worked out: reload the page in a minute."
         in response.content.decode()
     )
+    assert "No reviewers yet." not in response.content.decode()  # no figures, not zero figures
 
 
 # ------------------------------------------------------------------------------ query counts
