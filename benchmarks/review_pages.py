@@ -100,7 +100,9 @@ def main() -> None:
     started = time.perf_counter()
     job = agreement_refresh(actor=admin, call=call)
     job_run(job_id=job.pk, body=lambda run: agreement_figures(call=call))
-    operations.append(("agreement job (Krippendorff's alpha)", time.perf_counter() - started, ""))
+    operations.append(
+        ("agreement job (alpha, progress figures, spread rows)", time.perf_counter() - started, "")
+    )
 
     client = Client()
     client.force_login(reviewer)

@@ -404,3 +404,33 @@ class ThemeSuggestion(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.submission} ? {self.theme}"
+
+
+class ReviewSpread(models.Model):
+    """One response's spread of review totals, as the progress page's disagreement table
+    shows it: rewritten for the whole call by the background agreement job, so the page
+    reads a page of rows by index instead of grouping every review on each load."""
+
+    call = models.ForeignKey(CallForEvidence, on_delete=models.CASCADE, related_name="+")
+    submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="+")
+    public_id = models.UUIDField()
+    reference = models.CharField(max_length=20)
+    number = models.PositiveIntegerField()
+    total_count = models.PositiveIntegerField()
+    low = models.DecimalField(max_digits=5, decimal_places=2)
+    high = models.DecimalField(max_digits=5, decimal_places=2)
+    mean = models.DecimalField(max_digits=7, decimal_places=4)
+    spread = models.DecimalField(max_digits=5, decimal_places=2)
+    deviation = models.DecimalField(max_digits=7, decimal_places=4, null=True)
+
+    class Meta:
+        indexes = [
+            # One per sort of the table (see `DISAGREEMENT_ORDER`).
+            models.Index(F("call"), F("spread").desc(), F("reference"), name="spread_by_spread"),
+            models.Index(F("call"), F("spread"), F("reference"), name="spread_by_spread_asc"),
+            models.Index(F("call"), F("number"), name="spread_by_number"),
+            models.Index(F("call"), F("mean").desc(), F("reference"), name="spread_by_mean"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.low}–{self.high}"

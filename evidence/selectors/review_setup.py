@@ -12,7 +12,7 @@ from datetime import datetime
 import krippendorff
 import numpy as np
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, StdDev
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from evidence.enums import ReviewState, SubmissionReviewState
@@ -25,6 +25,7 @@ from evidence.models import (
     ReviewerConflict,
     ReviewerInvitation,
     ReviewPhase,
+    ReviewSpread,
     Score,
     Submission,
     Theme,
@@ -191,31 +192,18 @@ DISAGREEMENT_ORDER = {
     "spread": ("-spread", "reference"),
     "-spread": ("spread", "reference"),
     "reference": ("number",),
-    "mean": ("-mean_total", "reference"),
+    "mean": ("-mean", "reference"),
 }
 
 
-def disagreement_rows(*, call: CallForEvidence, order: str = "spread") -> QuerySet[Submission]:
-    """Responses with at least two totals, with the spread (highest − lowest) of them.
+def disagreement_rows(*, call: CallForEvidence, order: str = "spread") -> QuerySet[ReviewSpread]:
+    """Responses with at least two totals, with the spread (highest − lowest) of them, as
+    the agreement job last wrote them (`ReviewSpread`); each sort is served by an index.
 
     Sorted by spread first, so split reviews are not hidden by their average.
     """
-    with_totals = Q(reviews__total__isnull=False)
-    return (
-        reviewable_submissions(call=call)
-        # Only what the table shows: grouping 100,000 whole rows (search vectors and all)
-        # would carry them through the aggregate.
-        .only("pk", "public_id", "reference", "number")
-        .annotate(
-            total_count=Count("reviews", filter=with_totals),
-            low=Min("reviews__total", filter=with_totals),
-            high=Max("reviews__total", filter=with_totals),
-            mean_total=Avg("reviews__total", filter=with_totals),
-            deviation=StdDev("reviews__total", filter=with_totals),
-        )
-        .filter(total_count__gte=2)
-        .annotate(spread=F("high") - F("low"))
-        .order_by(*DISAGREEMENT_ORDER.get(order, DISAGREEMENT_ORDER["spread"]))
+    return ReviewSpread.objects.filter(call=call).order_by(
+        *DISAGREEMENT_ORDER.get(order, DISAGREEMENT_ORDER["spread"])
     )
 
 
@@ -320,6 +308,7 @@ class AgreementReport:
     criteria: list[Agreement]
     themes: list[Agreement]
     pending: bool
+    progress: dict | None = None  # see `evidence.services.agreement.progress_figures`
 
 
 def agreement_latest(*, call: CallForEvidence) -> AgreementReport:
@@ -348,4 +337,23 @@ def agreement_latest(*, call: CallForEvidence) -> AgreementReport:
         criteria=rows("criteria"),
         themes=rows("themes"),
         pending=pending.exists(),
+        progress=_progress(result.get("progress")),
     )
+
+
+def _progress(stored: dict | None) -> dict | None:
+    """The stored progress figures with the labels of today's language (None before the
+    first job that stored them)."""
+    if stored is None:
+        return None
+    reviews, responses = dict(stored["reviews"]), dict(stored["responses"])
+    return {
+        "reviews": [(s, label, reviews.get(s, 0)) for s, label in ReviewState.choices],
+        "responses": [
+            (s, label, responses.get(s, 0)) for s, label in SubmissionReviewState.choices
+        ],
+        "reviewers": stored["reviewers"],
+        "criteria": stored["criteria"],
+        "confidence": stored["confidence"],
+        "spread_rows": stored.get("spread_rows"),
+    }

@@ -40,6 +40,7 @@ from evidence.selectors.review import (
     organisation_key,
     reviewable_submissions,
 )
+from evidence.services.agreement import agreement_refresh
 from levelup.audit import audit_record
 from levelup.enums import Role
 from levelup.models import RoleGrant, User
@@ -382,6 +383,7 @@ def call_score_aggregate_set(*, actor: User, call: CallForEvidence, aggregate: s
         changes={"score_aggregate": [before, aggregate]},
     )
     review_totals_recompute(call=call)
+    agreement_refresh(actor=actor, call=call)  # the totals, so the spread of them, changed
 
 
 def review_totals_recompute(*, call: CallForEvidence, review_ids: list[int] | None = None) -> int:
@@ -688,6 +690,8 @@ def _submissions_review_state_refresh(*, call: CallForEvidence, submission_ids) 
     in_call.filter(review_state=SubmissionReviewState.NEW).filter(
         pk__in=Review.objects.filter(submission_id__in=ids).values("submission_id")
     ).update(review_state=SubmissionReviewState.IN_REVIEW)
+    # Reviews came or went: the progress figures are worked out again.
+    agreement_refresh(actor=None, call=call)
 
 
 def _reviewer_check(*, call: CallForEvidence, reviewer: User, submission: Submission) -> None:
@@ -918,6 +922,7 @@ def reviews_assign_automatic(
     due_on = phase.due_on if phase else None
     _reviews_copy(call=call, pairs=plan.pairs, actor=actor, due_on=due_on)
     _submissions_mark_in_review(submission_ids=[submission_id for submission_id, _ in plan.pairs])
+    agreement_refresh(actor=actor, call=call)
     audit_record(
         actor=actor,
         action="evidence.review.assign_automatic",

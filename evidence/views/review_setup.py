@@ -56,12 +56,10 @@ from evidence.selectors.review import active_phase
 from evidence.selectors.review_setup import (
     agreement_latest,
     assignment_rows,
-    confidence_counts,
     conflicts_for_call,
     conflicts_of_reviewer,
     criteria_for_call,
     criteria_removed,
-    criterion_progress,
     disagreement_rows,
     invitations_pending,
     phases_for_call,
@@ -884,19 +882,20 @@ class ProgressView(ReviewManageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         call = self.call
-        context["counts"] = progress_counts(call=call)
-        context["reviewer_rows"] = reviewer_rows(call=call)
-        context["criteria"] = criterion_progress(call=call)
-        context["confidence"] = confidence_counts(call=call)
+        # Everything but the disagreement page comes from the agreement job's stored
+        # result: a constant number of queries whatever the size of the call.
         agreement = agreement_latest(call=call)
         context["agreement"] = agreement
+        context["progress"] = agreement.progress
         context["agreement_criteria"] = agreement.criteria
         context["agreement_themes"] = agreement.themes
         order = self.request.GET.get("order", "spread")
         context["order"] = order
-        page = Paginator(disagreement_rows(call=call, order=order), PAGE_SIZE).get_page(
-            self.request.GET.get("page")
-        )
+        paginator = Paginator(disagreement_rows(call=call, order=order), PAGE_SIZE)
+        if agreement.progress and agreement.progress["spread_rows"] is not None:
+            # The job wrote the rows and counted them: no COUNT(*) over them on each load.
+            paginator.count = agreement.progress["spread_rows"]
+        page = paginator.get_page(self.request.GET.get("page"))
         context["page_obj"] = page
         context["query"] = f"order={order}"
         return context

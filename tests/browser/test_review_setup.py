@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from evidence.models import Review
 from evidence.services.agreement import AGREEMENT_JOB
 from evidence.tasks import review_agreement_task
-from levelup.enums import Role
+from levelup.enums import JobStatus, Role
 from levelup.models import Job
 from tests.browser.test_evidence_secretariat import _sign_in, _snap
 from tests.factories import SubmissionFactory
@@ -86,14 +86,20 @@ def test_secretariat_sets_up_review_and_auto_assigns(page, visit, submit, secret
     assert Review.objects.filter(call=call).count() == 18
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Review progress")
-    disagreement = main.get_by_role("table", name="Spread of totals per response")
-    expect(disagreement.get_by_role("row").nth(1)).to_contain_text("4.00")
-    # Agreement is worked out by a background job: ask for it, run it as the worker would.
-    expect(main.get_by_text("The agreement figures have not been worked out yet.")).to_be_visible()
+    # The figures are worked out by a background job, queued when reviews change (the
+    # assignment above): run it as the worker would.
+    expect(
+        main.get_by_text("The progress figures are being worked out: reload the page in a minute.")
+    ).to_be_visible()
     submit(main.get_by_role("button", name="Recalculate"))
     expect(main.get_by_text("being worked out").first).to_be_visible()
-    review_agreement_task.run(job_id=Job.objects.get(kind=AGREEMENT_JOB).pk)
+    review_agreement_task.run(
+        job_id=Job.objects.filter(kind=AGREEMENT_JOB, status=JobStatus.QUEUED).get().pk
+    )
     page.reload()
+    expect(main.get_by_text("Figures as of")).to_be_visible()
+    disagreement = main.get_by_role("table", name="Spread of totals per response")
+    expect(disagreement.get_by_role("row").nth(1)).to_contain_text("4.00")
     expect(main.get_by_text("Agreement as of")).to_be_visible()
     agreement = main.get_by_role("table", name="Per criterion (ordinal scores)")
     expect(agreement.get_by_role("row", name="Strength of evidence")).to_contain_text("0.")

@@ -6,12 +6,21 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from evidence.models import ReviewSpread
+from evidence.selectors.review_setup import (
+    agreement_latest,
+    confidence_counts,
+    criterion_progress,
+    progress_counts,
+    reviewer_rows,
+)
 from evidence.services.agreement import AGREEMENT_JOB, agreement_refresh
 from evidence.services.review import ReviewInput, review_save
+from evidence.services.review_setup import review_assign
 from evidence.tasks import review_agreement_task
-from levelup.enums import JobStatus
+from levelup.enums import JobStatus, Role
 from levelup.models import Job
-from tests.factories import SubmissionFactory
+from tests.factories import RoleGrantFactory, SubmissionFactory
 from tests.factories.review import CriterionFactory, ReviewFactory, ScoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -128,8 +137,7 @@ def test_review_changes_queue_one_job_at_a_time(agreeing_call):
 
 @pytest.mark.parametrize("who", ["anonymous", "reviewer", "other_secretariat"])
 def test_recalculate_refused_to_others(client, agreeing_call, reviewer, who):
-    from levelup.enums import Role
-    from tests.factories import BodyFactory, RoleGrantFactory, UserFactory
+    from tests.factories import BodyFactory, UserFactory
 
     if who == "reviewer":
         client.force_login(reviewer)
@@ -143,3 +151,68 @@ def test_recalculate_refused_to_others(client, agreeing_call, reviewer, who):
     expected = {"anonymous": 302, "reviewer": 403, "other_secretariat": 404}[who]
     assert response.status_code == expected
     assert not agreement_jobs(agreeing_call).exists()
+
+
+def test_job_stores_the_progress_figures_the_selectors_compute(agreeing_call, reviewer):
+    late = ReviewFactory(
+        call=agreeing_call,
+        submission=SubmissionFactory(call=agreeing_call, submitted=True),
+        reviewer=reviewer,
+        due_on=datetime(2020, 1, 6).date(),
+        confidence=3,
+    )
+    counts = progress_counts(call=agreeing_call)
+    expected_reviewers = [
+        (r.name, r.assigned, r.done, r.overdue) for r in reviewer_rows(call=agreeing_call)
+    ]
+    expected_criteria = [
+        (c.name, c.score_count, float(c.mean), c.distribution)
+        for c in criterion_progress(call=agreeing_call)
+    ]
+    expected_confidence = confidence_counts(call=agreeing_call)
+
+    review_agreement_task.run(job_id=agreement_refresh(actor=None, call=agreeing_call).pk)
+
+    progress = agreement_latest(call=agreeing_call).progress
+    assert progress["reviews"] == counts["reviews"]
+    assert progress["responses"] == counts["responses"]
+    assert [
+        (r["name"], r["assigned"], r["done"], r["overdue"]) for r in progress["reviewers"]
+    ] == expected_reviewers
+    assert expected_reviewers == [(late.reviewer.name, 1, 0, 1)]
+    assert [
+        (c["name"], c["score_count"], c["mean"], c["distribution"]) for c in progress["criteria"]
+    ] == expected_criteria
+    assert expected_criteria == [("Relevance", 8, 2.75, [2, 2, 2, 0, 2])]
+    assert [tuple(pair) for pair in progress["confidence"]] == expected_confidence
+
+
+def test_job_rewrites_the_spread_rows_in_one_transaction(agreeing_call, monkeypatch):
+    for totals in ((1, 5), (2, 3)):
+        submission = SubmissionFactory(call=agreeing_call, submitted=True)
+        for total in totals:
+            ReviewFactory(call=agreeing_call, submission=submission, done=True, total=total)
+    review_agreement_task.run(job_id=agreement_refresh(actor=None, call=agreeing_call).pk)
+    assert ReviewSpread.objects.count() == 2
+    ReviewSpread.objects.update(spread=9)
+    before = sorted(ReviewSpread.objects.values_list("reference", "spread"))
+
+    def broken(*, call):
+        raise RuntimeError("stopped half way")
+
+    monkeypatch.setattr("evidence.services.agreement.progress_figures", broken)
+    job = agreement_refresh(actor=None, call=agreeing_call)
+    review_agreement_task.run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status != JobStatus.DONE
+    assert sorted(ReviewSpread.objects.values_list("reference", "spread")) == before
+    assert [spread for _ref, spread in before] == [9, 9]
+
+
+def test_assigning_a_review_queues_the_figures_again(call, reviewer, secretariat):
+    submission = SubmissionFactory(call=call, submitted=True)
+
+    review_assign(actor=secretariat, call=call, submission=submission, reviewer=reviewer)
+
+    assert list(agreement_jobs(call).values_list("status", flat=True)) == [JobStatus.QUEUED]
