@@ -423,11 +423,20 @@ def call_report(*, call: CallForEvidence) -> dict:
     )
     evidence_url = _url_for_each("evidence:evidence-detail", slug=call.slug, key="reference")
     anchor_url = _url_for_each("evidence:excerpt-anchor", slug=call.slug, key="anchor")
-    findings = list(
-        Finding.objects.filter(call=call)
-        .prefetch_related("themes", Prefetch("finding_excerpts", queryset=quoted))
-        .annotate(response_count=Count("finding_excerpts__excerpt__submission", distinct=True))
+    report = CallReport.objects.filter(call=call).first()
+    stored = (report.figures or {}).get(FINDING_RESPONSES_KEY) if report else None
+    findings = Finding.objects.filter(call=call).prefetch_related(
+        "themes", Prefetch("finding_excerpts", queryset=quoted)
     )
+    if stored is None:
+        # Not published yet (or published before the counts were stored): count them live.
+        findings = findings.annotate(
+            response_count=Count("finding_excerpts__excerpt__submission", distinct=True)
+        )
+    findings = list(findings)
+    if stored is not None:
+        for finding in findings:
+            finding.response_count = stored.get(str(finding.pk), 0)
     submission_ids = {
         link.excerpt.submission_id for f in findings for link in f.finding_excerpts.all()
     }
@@ -461,7 +470,6 @@ def call_report(*, call: CallForEvidence) -> dict:
     by_audience: dict[str, list] = {}
     for rec in recommendations:
         by_audience.setdefault(rec.get_audience_display(), []).append(rec)
-    report = CallReport.objects.filter(call=call).first()
     figures = report.figures if report and report.figures else report_figures(call=call)
     return {
         "findings": findings,
@@ -503,6 +511,24 @@ def report_charts(figures: dict) -> dict:
     }
 
 
+# The key of `CallReport.figures` holding each finding's "drawn from N responses".
+FINDING_RESPONSES_KEY = "finding_responses"
+
+
+def finding_response_counts(*, call: CallForEvidence) -> dict[str, int]:
+    """How many responses each finding of the call draws on (its linked excerpts' distinct
+    responses), by finding id as text (the figures are stored as JSON): one grouped query."""
+    rows = (
+        FindingExcerpt.objects.filter(finding__call=call)
+        .values("finding_id")
+        .annotate(n=Count("excerpt__submission", distinct=True))
+        .order_by()
+    )
+    counts = {str(pk): 0 for pk in Finding.objects.filter(call=call).values_list("pk", flat=True)}
+    counts.update({str(row["finding_id"]): row["n"] for row in rows})
+    return counts
+
+
 def report_figures(*, call: CallForEvidence) -> dict:
     """Who responded (by type and place), theme frequency and how many were published."""
     submitted = Submission.objects.filter(call=call, status=SubmissionStatus.SUBMITTED)
@@ -540,4 +566,13 @@ def report_figures(*, call: CallForEvidence) -> dict:
         "place_max": max((n for _label, n in by_place), default=0),
         "theme_max": max((n for _label, n in themes), default=0),
         "published_count": submissions_publishable(call=call).count(),
+    }
+
+
+def report_figures_to_store(*, call: CallForEvidence) -> dict:
+    """The figures stored with the report when it is published: `report_figures` and each
+    finding's response count (kept current by `report_changed`)."""
+    return {
+        **report_figures(call=call),
+        FINDING_RESPONSES_KEY: finding_response_counts(call=call),
     }
