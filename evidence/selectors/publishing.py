@@ -8,6 +8,7 @@ Anonymous responses show the respondent type and place only. Redacted spans are 
 
 from collections import Counter
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -21,6 +22,7 @@ from evidence.enums import (
     ModerationState,
     PublicationPreference,
     RedactionReason,
+    RespondingAs,
     SubmissionStatus,
 )
 from evidence.models import (
@@ -373,7 +375,9 @@ def oral_evidence_public(*, call: CallForEvidence) -> QuerySet[OralEvidence]:
 
 @dataclass
 class Quote:
-    excerpt: Excerpt
+    # The quoted excerpt as the report read it (plain values: pk, number, text, anchor and
+    # its submission's reference), not a model instance.
+    excerpt: SimpleNamespace
     label: str
     evidence_url: str = ""
     anchor_url: str = ""
@@ -402,6 +406,7 @@ QUOTE_FIELDS = (
     "excerpt__submission__organisation_name",
     "excerpt__submission__respondent_name",
     "excerpt__submission__moderation__state",
+    "excerpt__submission_id",
 )
 
 
@@ -415,19 +420,11 @@ def _url_for_each(name: str, *, slug: str, key: str):
 
 def call_report(*, call: CallForEvidence) -> dict:
     """Everything the public report shows, in a fixed number of queries."""
-    quoted = (
-        FindingExcerpt.objects.filter(quoted=True)
-        .select_related("excerpt__submission__moderation")
-        .only(*QUOTE_FIELDS)
-        .order_by("position", "pk")
-    )
     evidence_url = _url_for_each("evidence:evidence-detail", slug=call.slug, key="reference")
     anchor_url = _url_for_each("evidence:excerpt-anchor", slug=call.slug, key="anchor")
     report = CallReport.objects.filter(call=call).first()
     stored = (report.figures or {}).get(FINDING_RESPONSES_KEY) if report else None
-    findings = Finding.objects.filter(call=call).prefetch_related(
-        "themes", Prefetch("finding_excerpts", queryset=quoted)
-    )
+    findings = Finding.objects.filter(call=call).prefetch_related("themes")
     if stored is None:
         # Not published yet (or published before the counts were stored): count them live.
         findings = findings.annotate(
@@ -437,33 +434,83 @@ def call_report(*, call: CallForEvidence) -> dict:
     if stored is not None:
         for finding in findings:
             finding.response_count = stored.get(str(finding.pk), 0)
-    submission_ids = {
-        link.excerpt.submission_id for f in findings for link in f.finding_excerpts.all()
-    }
+    # The quotes as plain values: a report quotes hundreds of excerpts, and building four
+    # model instances for each cost more than the query.
+    rows = list(
+        FindingExcerpt.objects.filter(finding_id__in=[f.pk for f in findings], quoted=True)
+        .order_by("position", "pk")
+        .values_list("excerpt_id", *QUOTE_FIELDS)
+    )
     redactions: dict[int, list] = {}
+    submission_ids = set()
+    quotes_of: dict[int, list] = {}
+    for row in rows:
+        (
+            excerpt_id,
+            finding_id,
+            _position,
+            number,
+            text,
+            start,
+            end,
+            answer_id,
+            attachment_id,
+            reference,
+            status,
+            preference,
+            responding_as,
+            organisation_type,
+            organisation_name,
+            respondent_name,
+            moderation_state,
+            submission_id,
+        ) = row
+        submission = SimpleNamespace(
+            pk=submission_id,
+            reference=reference,
+            status=status,
+            publication_preference=preference,
+            responding_as=responding_as,
+            organisation_type=organisation_type,
+            respondent_label=(
+                organisation_name
+                if responding_as == RespondingAs.ORGANISATION and organisation_name
+                else respondent_name
+            ),
+        )
+        excerpt = SimpleNamespace(
+            pk=excerpt_id,
+            number=number,
+            text=text,
+            start=start,
+            end=end,
+            answer_id=answer_id,
+            attachment_id=attachment_id,
+            submission=submission,
+            anchor=f"{reference}-E{number}",
+            moderation=SimpleNamespace(state=moderation_state),
+        )
+        submission_ids.add(submission_id)
+        quotes_of.setdefault(finding_id, []).append(excerpt)
     for red in Redaction.objects.filter(submission_id__in=submission_ids):
         redactions.setdefault(red.submission_id, []).append(red)
     for finding in findings:
         finding.quotes = []
-        for link in finding.finding_excerpts.all():
-            excerpt = link.excerpt
+        for excerpt in quotes_of.get(finding.pk, []):
             sub = excerpt.submission
             reason = excerpt_unquotable_reason(
-                excerpt,
-                redactions=redactions.get(sub.pk, []),
-                moderation=sub.moderation if _has_moderation(sub) else None,
+                excerpt, redactions=redactions.get(sub.pk, []), moderation=excerpt.moderation
             )
             if not reason:
-                anchor = f"{sub.reference}-E{excerpt.number}"
                 finding.quotes.append(
                     Quote(
                         excerpt,
                         public_label(sub),
                         evidence_url=evidence_url(sub.reference),
-                        anchor_url=anchor_url(anchor),
+                        anchor_url=anchor_url(excerpt.anchor),
                         text=excerpt.text,
                         reference=sub.reference,
-                        anchor=anchor,
+                        anchor=excerpt.anchor,
                     )
                 )
     recommendations = list(recommendations_for_call(call=call))

@@ -89,9 +89,13 @@ def test_report_shows_findings_quotes_recommendations_and_oral_evidence(client):
     assert "Business should open its doors." in body
     assert "For Local government" in body
     assert "Roundtable with the councils" in body
-    assert [q.excerpt for q in response.context["report"]["findings"][0].quotes] == [
-        excerpts["named"],
-        excerpts["anonymous"],
+    assert [q.excerpt.pk for q in response.context["report"]["findings"][0].quotes] == [
+        excerpts["named"].pk,
+        excerpts["anonymous"].pk,
+    ]
+    assert [q.anchor for q in response.context["report"]["findings"][0].quotes] == [
+        excerpts["named"].anchor,
+        excerpts["anonymous"].anchor,
     ]
     assert response.context["report"]["findings"][0].response_count == 6
 
