@@ -89,6 +89,7 @@ def test_report_shows_findings_quotes_recommendations_and_oral_evidence(client):
     assert "Business should open its doors." in body
     assert "For Local government" in body
     assert "Roundtable with the councils" in body
+    assert "{#" not in body  # no template comment printed (a {# #} comment is one line only)
     assert [q.excerpt.pk for q in response.context["report"]["findings"][0].quotes] == [
         excerpts["named"].pk,
         excerpts["anonymous"].pk,
