@@ -159,13 +159,13 @@ def build(call, *, published: int, excerpts: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(EXCERPTS, {"call": call.pk, "excerpts": excerpts})
         cursor.execute("VACUUM (ANALYZE)")
-    from evidence.selectors.publishing import report_figures
+    from evidence.selectors.publishing import report_figures_to_store
 
     CallReport.objects.create(
         call=call,
         summary="<p>Summary.</p>",
         published_at=timezone.now(),
-        figures=report_figures(call=call),
+        figures=report_figures_to_store(call=call),
     )
     call.status = CallStatus.PUBLISHED
     call.save(update_fields=["status"])
@@ -205,10 +205,13 @@ def main() -> None:
         print(f"Built {args.submissions:,} responses in {time.perf_counter() - started:.1f} s")
 
     from evidence.models import CallReport
-    from evidence.selectors.publishing import report_figures
+    from evidence.selectors.publishing import FINDING_RESPONSES_KEY, report_figures_to_store
 
-    # Data from before the report stored its figures: count them once, as publishing does.
-    CallReport.objects.filter(call=call, figures={}).update(figures=report_figures(call=call))
+    # Data from before the report stored its figures (or its findings' response counts):
+    # count them once, as publishing does.
+    CallReport.objects.filter(call=call).exclude(figures__has_key=FINDING_RESPONSES_KEY).update(
+        figures=report_figures_to_store(call=call)
+    )
 
     public = Client(HTTP_HOST="localhost")
     slug = call.slug

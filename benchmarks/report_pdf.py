@@ -47,7 +47,7 @@ def build(*, quotes: int):
 
     from evidence.enums import CallStatus, PublicationPreference
     from evidence.models import CallForEvidence, CallReport, Finding
-    from evidence.selectors.publishing import report_figures
+    from evidence.selectors.publishing import report_figures_to_store
     from tests.factories import (
         AnswerFactory,
         BodyFactory,
@@ -110,7 +110,7 @@ def build(*, quotes: int):
         call=call,
         summary="<p>What we heard, and what we recommend.</p>",
         published_at=timezone.now(),
-        figures=report_figures(call=call),
+        figures=report_figures_to_store(call=call),
         content_version=1,
     )
 

@@ -1259,7 +1259,7 @@ def load_report() -> None:
         Redaction,
         Theme,
     )
-    from .selectors.publishing import excerpt_unquotable_reason, report_figures
+    from .selectors.publishing import excerpt_unquotable_reason, report_figures_to_store
 
     call = CallForEvidence.objects.get(slug="role-of-business-in-place-based-regeneration")
     secretariat = demo_user("secretariat")
@@ -1460,7 +1460,7 @@ def load_report() -> None:
             "published_by": secretariat,
         },
     )
-    report.figures = report_figures(call=call)
+    report.figures = report_figures_to_store(call=call)
     report.content_version = max(report.content_version, 1)
     report.save(update_fields=["figures", "content_version", "updated_at"])
     call.status = CallStatus.PUBLISHED

@@ -197,7 +197,7 @@ class SyntheticReview:
         """Findings quoting excerpts of approved responses, recommendations with their
         follow-up, and the published report with its figures. The call keeps its status:
         the public report pages need it published (see benchmarks/bench.py)."""
-        from .selectors.publishing import report_figures
+        from .selectors.publishing import report_figures_to_store
 
         findings = Finding.objects.bulk_create(
             Finding(
@@ -251,7 +251,7 @@ class SyntheticReview:
             call=self.call,
             summary="<p>What 700,000 people and firms told the taskforce, in brief.</p>",
             published_at=self.now,
-            figures=report_figures(call=self.call),
+            figures=report_figures_to_store(call=self.call),
         )
 
 

@@ -8,6 +8,7 @@ Anonymous responses show the respondent type and place only. Redacted spans are 
 
 from collections import Counter
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -21,6 +22,7 @@ from evidence.enums import (
     ModerationState,
     PublicationPreference,
     RedactionReason,
+    RespondingAs,
     SubmissionStatus,
 )
 from evidence.models import (
@@ -373,7 +375,9 @@ def oral_evidence_public(*, call: CallForEvidence) -> QuerySet[OralEvidence]:
 
 @dataclass
 class Quote:
-    excerpt: Excerpt
+    # The quoted excerpt as the report read it (plain values: pk, number, text, anchor and
+    # its submission's reference), not a model instance.
+    excerpt: SimpleNamespace
     label: str
     evidence_url: str = ""
     anchor_url: str = ""
@@ -402,6 +406,7 @@ QUOTE_FIELDS = (
     "excerpt__submission__organisation_name",
     "excerpt__submission__respondent_name",
     "excerpt__submission__moderation__state",
+    "excerpt__submission_id",
 )
 
 
@@ -415,53 +420,103 @@ def _url_for_each(name: str, *, slug: str, key: str):
 
 def call_report(*, call: CallForEvidence) -> dict:
     """Everything the public report shows, in a fixed number of queries."""
-    quoted = (
-        FindingExcerpt.objects.filter(quoted=True)
-        .select_related("excerpt__submission__moderation")
-        .only(*QUOTE_FIELDS)
-        .order_by("position", "pk")
-    )
     evidence_url = _url_for_each("evidence:evidence-detail", slug=call.slug, key="reference")
     anchor_url = _url_for_each("evidence:excerpt-anchor", slug=call.slug, key="anchor")
-    findings = list(
-        Finding.objects.filter(call=call)
-        .prefetch_related("themes", Prefetch("finding_excerpts", queryset=quoted))
-        .annotate(response_count=Count("finding_excerpts__excerpt__submission", distinct=True))
+    report = CallReport.objects.filter(call=call).first()
+    stored = (report.figures or {}).get(FINDING_RESPONSES_KEY) if report else None
+    findings = Finding.objects.filter(call=call).prefetch_related("themes")
+    if stored is None:
+        # Not published yet (or published before the counts were stored): count them live.
+        findings = findings.annotate(
+            response_count=Count("finding_excerpts__excerpt__submission", distinct=True)
+        )
+    findings = list(findings)
+    if stored is not None:
+        for finding in findings:
+            finding.response_count = stored.get(str(finding.pk), 0)
+    # The quotes as plain values: a report quotes hundreds of excerpts, and building four
+    # model instances for each cost more than the query.
+    rows = list(
+        FindingExcerpt.objects.filter(finding_id__in=[f.pk for f in findings], quoted=True)
+        .order_by("position", "pk")
+        .values_list("excerpt_id", *QUOTE_FIELDS)
     )
-    submission_ids = {
-        link.excerpt.submission_id for f in findings for link in f.finding_excerpts.all()
-    }
     redactions: dict[int, list] = {}
+    submission_ids = set()
+    quotes_of: dict[int, list] = {}
+    for row in rows:
+        (
+            excerpt_id,
+            finding_id,
+            _position,
+            number,
+            text,
+            start,
+            end,
+            answer_id,
+            attachment_id,
+            reference,
+            status,
+            preference,
+            responding_as,
+            organisation_type,
+            organisation_name,
+            respondent_name,
+            moderation_state,
+            submission_id,
+        ) = row
+        submission = SimpleNamespace(
+            pk=submission_id,
+            reference=reference,
+            status=status,
+            publication_preference=preference,
+            responding_as=responding_as,
+            organisation_type=organisation_type,
+            respondent_label=(
+                organisation_name
+                if responding_as == RespondingAs.ORGANISATION and organisation_name
+                else respondent_name
+            ),
+        )
+        excerpt = SimpleNamespace(
+            pk=excerpt_id,
+            number=number,
+            text=text,
+            start=start,
+            end=end,
+            answer_id=answer_id,
+            attachment_id=attachment_id,
+            submission=submission,
+            anchor=f"{reference}-E{number}",
+            moderation=SimpleNamespace(state=moderation_state),
+        )
+        submission_ids.add(submission_id)
+        quotes_of.setdefault(finding_id, []).append(excerpt)
     for red in Redaction.objects.filter(submission_id__in=submission_ids):
         redactions.setdefault(red.submission_id, []).append(red)
     for finding in findings:
         finding.quotes = []
-        for link in finding.finding_excerpts.all():
-            excerpt = link.excerpt
+        for excerpt in quotes_of.get(finding.pk, []):
             sub = excerpt.submission
             reason = excerpt_unquotable_reason(
-                excerpt,
-                redactions=redactions.get(sub.pk, []),
-                moderation=sub.moderation if _has_moderation(sub) else None,
+                excerpt, redactions=redactions.get(sub.pk, []), moderation=excerpt.moderation
             )
             if not reason:
-                anchor = f"{sub.reference}-E{excerpt.number}"
                 finding.quotes.append(
                     Quote(
                         excerpt,
                         public_label(sub),
                         evidence_url=evidence_url(sub.reference),
-                        anchor_url=anchor_url(anchor),
+                        anchor_url=anchor_url(excerpt.anchor),
                         text=excerpt.text,
                         reference=sub.reference,
-                        anchor=anchor,
+                        anchor=excerpt.anchor,
                     )
                 )
     recommendations = list(recommendations_for_call(call=call))
     by_audience: dict[str, list] = {}
     for rec in recommendations:
         by_audience.setdefault(rec.get_audience_display(), []).append(rec)
-    report = CallReport.objects.filter(call=call).first()
     figures = report.figures if report and report.figures else report_figures(call=call)
     return {
         "findings": findings,
@@ -503,6 +558,24 @@ def report_charts(figures: dict) -> dict:
     }
 
 
+# The key of `CallReport.figures` holding each finding's "drawn from N responses".
+FINDING_RESPONSES_KEY = "finding_responses"
+
+
+def finding_response_counts(*, call: CallForEvidence) -> dict[str, int]:
+    """How many responses each finding of the call draws on (its linked excerpts' distinct
+    responses), by finding id as text (the figures are stored as JSON): one grouped query."""
+    rows = (
+        FindingExcerpt.objects.filter(finding__call=call)
+        .values("finding_id")
+        .annotate(n=Count("excerpt__submission", distinct=True))
+        .order_by()
+    )
+    counts = {str(pk): 0 for pk in Finding.objects.filter(call=call).values_list("pk", flat=True)}
+    counts.update({str(row["finding_id"]): row["n"] for row in rows})
+    return counts
+
+
 def report_figures(*, call: CallForEvidence) -> dict:
     """Who responded (by type and place), theme frequency and how many were published."""
     submitted = Submission.objects.filter(call=call, status=SubmissionStatus.SUBMITTED)
@@ -540,4 +613,13 @@ def report_figures(*, call: CallForEvidence) -> dict:
         "place_max": max((n for _label, n in by_place), default=0),
         "theme_max": max((n for _label, n in themes), default=0),
         "published_count": submissions_publishable(call=call).count(),
+    }
+
+
+def report_figures_to_store(*, call: CallForEvidence) -> dict:
+    """The figures stored with the report when it is published: `report_figures` and each
+    finding's response count (kept current by `report_changed`)."""
+    return {
+        **report_figures(call=call),
+        FINDING_RESPONSES_KEY: finding_response_counts(call=call),
     }

@@ -31,7 +31,7 @@ from evidence.models import (
 from evidence.selectors.publishing import (
     PUBLIC_PREFERENCES,
     excerpt_unquotable_reason,
-    report_figures,
+    report_figures_to_store,
     submissions_publishable,
 )
 from evidence.services.calls import background_clean
@@ -592,7 +592,7 @@ def call_report_publish(
     if summary is not None:
         report.summary = background_clean(summary)
     report.published_at, report.published_by = timezone.now(), actor
-    report.figures = report_figures(call=call)
+    report.figures = report_figures_to_store(call=call)
     report.content_version += 1
     report.save()
     report_pdf_queue(actor=actor, report=report)

@@ -58,6 +58,11 @@ def report_changed(*, actor, call: CallForEvidence, summary: str = "") -> CallRe
     for the public changelog ("Finding 2 retitled"); leave it empty for changes the changelog
     does not list (a moderation decision). Nothing happens before the report is published.
     """
+    from evidence.selectors.publishing import (
+        FINDING_RESPONSES_KEY,
+        finding_response_counts,
+        report_figures_to_store,
+    )
     from evidence.services.followup import report_change_record
 
     call = CallForEvidence.objects.get(pk=call.pk)  # its status now, not a stale copy's
@@ -65,7 +70,16 @@ def report_changed(*, actor, call: CallForEvidence, summary: str = "") -> CallRe
         return None
     report, _created = CallReport.objects.select_for_update().get_or_create(call=call)
     report.content_version += 1
-    report.save(update_fields=["content_version", "updated_at"])
+    # The page reads each finding's "drawn from N responses" from here, not counting per
+    # request; a report published without its figures stored gets them all now.
+    if report.figures:
+        report.figures = {
+            **report.figures,
+            FINDING_RESPONSES_KEY: finding_response_counts(call=call),
+        }
+    else:
+        report.figures = report_figures_to_store(call=call)
+    report.save(update_fields=["content_version", "figures", "updated_at"])
     if summary:
         report_change_record(actor=actor, call=call, summary=summary)
     report_pdf_queue(actor=actor, report=report)

@@ -5,6 +5,9 @@ import pytest
 from django.urls import reverse
 
 from evidence.enums import CallStatus, PublicationPreference
+from evidence.models import CallReport
+from evidence.selectors.publishing import FINDING_RESPONSES_KEY, report_figures_to_store
+from evidence.services.publishing import call_report_publish, finding_excerpts_add
 from tests.evidence.publishing_helpers import PRIVATE_WORDS, SECRET, publishing_world
 from tests.factories import AnswerFactory, SubmissionFactory
 from tests.factories.publishing import (
@@ -86,9 +89,14 @@ def test_report_shows_findings_quotes_recommendations_and_oral_evidence(client):
     assert "Business should open its doors." in body
     assert "For Local government" in body
     assert "Roundtable with the councils" in body
-    assert [q.excerpt for q in response.context["report"]["findings"][0].quotes] == [
-        excerpts["named"],
-        excerpts["anonymous"],
+    assert "{#" not in body  # no template comment printed (a {# #} comment is one line only)
+    assert [q.excerpt.pk for q in response.context["report"]["findings"][0].quotes] == [
+        excerpts["named"].pk,
+        excerpts["anonymous"].pk,
+    ]
+    assert [q.anchor for q in response.context["report"]["findings"][0].quotes] == [
+        excerpts["named"].anchor,
+        excerpts["anonymous"].anchor,
     ]
     assert response.context["report"]["findings"][0].response_count == 6
 
@@ -235,14 +243,41 @@ def test_evidence_index_queries_constant(client, rows, django_assert_num_queries
 @pytest.mark.parametrize("rows", [1, 3])
 def test_report_page_queries_constant(client, rows, django_assert_num_queries):
     world = publishing_world()
+    answers = [world.named.answers.get(), world.anonymous.answers.get()]
     for n in range(rows):
         finding = FindingFactory(call=world.call, position=n)
-        excerpt = ExcerptOfAnswerFactory(answer=world.named.answers.get(), number=10 + n)
-        FindingExcerptFactory(finding=finding, excerpt=excerpt, quoted=True)
+        for m in range(rows):
+            excerpt = ExcerptOfAnswerFactory(answer=answers[m % 2], number=10 + n * rows + m)
+            FindingExcerptFactory(finding=finding, excerpt=excerpt, quoted=True, position=m)
         RecommendationFactory(call=world.call)
         OralEvidenceFactory(call=world.call).informed.add(world.named)
+    # Published: the figures, each finding's response count among them, stored with the report.
+    CallReport.objects.create(call=world.call, figures=report_figures_to_store(call=world.call))
 
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(12):
         response = client.get(world.call.get_absolute_url())
 
-    assert len(response.context["report"]["findings"]) == rows
+    findings = response.context["report"]["findings"]
+    assert [len(f.quotes) for f in findings] == [rows] * rows
+    assert [f.response_count for f in findings] == [min(rows, 2)] * rows
+
+
+def test_report_response_count_follows_a_finding_s_excerpts_after_publication(
+    client, body, secretariat
+):
+    world = publishing_world(body=body, status=CallStatus.ANALYSING)
+    finding = FindingFactory(call=world.call, title="High streets need footfall")
+    first = ExcerptOfAnswerFactory(answer=world.named.answers.get())
+    FindingExcerptFactory(finding=finding, excerpt=first, quoted=True)
+    call_report_publish(actor=secretariat, call=world.call)
+    before = client.get(world.call.get_absolute_url()).context["report"]["findings"][0]
+    second = ExcerptOfAnswerFactory(answer=world.anonymous.answers.get())
+
+    finding_excerpts_add(actor=secretariat, finding=finding, excerpts=[second])
+
+    after = client.get(world.call.get_absolute_url())
+    stored = CallReport.objects.get(call=world.call).figures[FINDING_RESPONSES_KEY]
+    assert before.response_count == 1
+    assert stored == {str(finding.pk): 2}
+    assert after.context["report"]["findings"][0].response_count == 2
+    assert "Drawn from 2 responses." in after.content.decode()
