@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
@@ -257,9 +258,26 @@ def submissions_for_moderation(*, call: CallForEvidence, state: str = "") -> Que
             call=call,
             status=SubmissionStatus.SUBMITTED,
             publication_preference__in=PUBLIC_PREFERENCES,
+            # Every sent response has a number; saying so lets the page be read in number
+            # order from the partial (call, number) index and stop after one page.
+            number__isnull=False,
         )
         .select_related("moderation", "place")
-        .annotate(redaction_count=Count("redactions"))
+        # A correlated count, worked out for the page's rows only: a join with GROUP BY
+        # would group every response of the call before the page is cut (270 ms at 100,000).
+        .annotate(
+            redaction_count=Coalesce(
+                Subquery(
+                    Redaction.objects.filter(submission=OuterRef("pk"))
+                    .order_by()
+                    .values("submission")
+                    .annotate(n=Count("pk"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            )
+        )
         .order_by("number")
     )
     if state == ModerationState.PENDING:
