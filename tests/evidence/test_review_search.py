@@ -137,6 +137,17 @@ def test_search_snippets_mark_matches_and_escape_everything_else(call, question)
     )
 
 
+def test_search_snippets_ignore_marker_characters_typed_by_a_respondent(call, question):
+    # The snippets are marked safe after escaping; the characters that become <mark> tags
+    # must only ever come from the search, never from what a respondent wrote.
+    submission = answered(call, question, "\x02<b>bold</b>\x03 the pier\x02 was open\x03")
+
+    snippets = search_snippets(submission_ids=[submission.pk], term="pier")
+
+    # PostgreSQL's headline drops the tags as words; the typed markers became spaces.
+    assert str(snippets[submission.pk]) == "bold   the <mark>pier</mark>  was open"
+
+
 def test_search_vector_backfill_command_fills_missing(call, question):
     submission = answered(call, question, "Broadband in rural Fenland.")
     Submission.objects.filter(pk=submission.pk).update(search_vector=None)
