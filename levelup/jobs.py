@@ -140,6 +140,21 @@ def job_enqueue(
     return job
 
 
+def job_waiting(*, kind: str, target: models.Model) -> Job | None:
+    """The oldest job of this kind on this object still waiting to start, if any: work that
+    reads the object when it runs covers every change made before it starts."""
+    return (
+        Job.objects.filter(
+            kind=kind,
+            content_type=ContentType.objects.get_for_model(target),
+            object_id=target.pk,
+            status=JobStatus.QUEUED,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def job_retry(*, actor, job: Job) -> Job:
     """Queue a failed job again, with its attempts counted afresh (a "Try again" button)."""

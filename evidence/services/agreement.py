@@ -7,7 +7,6 @@ the time its data was read. At most one job per call waits in the queue at a tim
 changes while one waits are covered by it (it has not read the data yet).
 """
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -21,8 +20,7 @@ from evidence.selectors.review_setup import (
     progress_counts,
     reviewer_rows,
 )
-from levelup.enums import JobStatus
-from levelup.jobs import job_enqueue
+from levelup.jobs import job_enqueue, job_waiting
 from levelup.models import Job, User
 
 AGREEMENT_JOB = "evidence.review_agreement"
@@ -109,16 +107,7 @@ def spread_rewrite(*, call: CallForEvidence) -> int:
 def agreement_refresh(*, actor: User | None, call: CallForEvidence) -> Job:
     """Queue the agreement job for the call, unless one is already waiting (then that one,
     which has not read the data yet, covers this change too)."""
-    waiting = (
-        Job.objects.filter(
-            kind=AGREEMENT_JOB,
-            content_type=ContentType.objects.get_for_model(CallForEvidence),
-            object_id=call.pk,
-            status=JobStatus.QUEUED,
-        )
-        .order_by("pk")
-        .first()
-    )
+    waiting = job_waiting(kind=AGREEMENT_JOB, target=call)
     if waiting is not None:
         return waiting
     return job_enqueue(actor=actor, kind=AGREEMENT_JOB, target=call)

@@ -10,7 +10,6 @@ edits costs one rendering. The public download serves only a PDF of the latest v
 from collections.abc import Callable
 from functools import partial
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -20,8 +19,7 @@ from evidence.enums import CallStatus
 from evidence.models import CallForEvidence, CallReport
 from evidence.selectors.report_pdf import REPORT_PDF_JOB_KIND
 from levelup.audit import audit_record
-from levelup.enums import JobStatus
-from levelup.jobs import job_enqueue
+from levelup.jobs import job_enqueue, job_waiting
 from levelup.models import Job
 
 # The PDF is rendered in steps: read the report, lay out the PDF, store it.
@@ -34,13 +32,7 @@ def _published(call: CallForEvidence) -> bool:
 
 def report_pdf_queue(*, actor, report: CallReport) -> Job | None:
     """Queue a rendering of the report's PDF, unless one is already waiting to start."""
-    waiting = Job.objects.filter(
-        kind=REPORT_PDF_JOB_KIND,
-        content_type=ContentType.objects.get_for_model(CallReport),
-        object_id=report.pk,
-        status=JobStatus.QUEUED,
-    ).exists()
-    if waiting:
+    if job_waiting(kind=REPORT_PDF_JOB_KIND, target=report) is not None:
         return None
     return job_enqueue(
         actor=actor,
