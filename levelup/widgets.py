@@ -15,7 +15,7 @@ class FastSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        selected = format_html(" selected")
+        selected = " selected"  # no character to escape
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',

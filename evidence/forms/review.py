@@ -7,6 +7,7 @@ from evidence.enums import RespondingAs, ReviewFlag, ReviewState
 from evidence.models import CampaignGroup, Criterion, Question, Theme
 from levelup.enums import OrganisationType
 from levelup.models import Place
+from levelup.widgets import FastSelect
 
 from .base import form_helper, optional_label
 
@@ -115,27 +116,43 @@ class ReviewQueueFilterForm(forms.Form):
         ),
     )
     state = forms.ChoiceField(
-        label=_("Your review"), required=False, choices=[("", _("Any")), *ReviewState.choices]
+        label=_("Your review"),
+        required=False,
+        choices=[("", _("Any")), *ReviewState.choices],
+        widget=FastSelect,
     )
     responding_as = forms.ChoiceField(
-        label=_("Responding as"), required=False, choices=[("", _("Any")), *RespondingAs.choices]
+        label=_("Responding as"),
+        required=False,
+        choices=[("", _("Any")), *RespondingAs.choices],
+        widget=FastSelect,
     )
     organisation_type = forms.ChoiceField(
         label=_("Organisation type"),
         required=False,
         choices=[("", _("Any")), *OrganisationType.choices],
+        widget=FastSelect,
     )
     place = forms.ModelChoiceField(
-        label=_("Place"), required=False, queryset=Place.objects.none(), empty_label=_("Any")
+        label=_("Place"),
+        required=False,
+        queryset=Place.objects.none(),
+        empty_label=_("Any"),
+        widget=FastSelect,
     )
     question = forms.ModelChoiceField(
         label=_("Answered the question"),
         required=False,
         queryset=Question.objects.none(),
         empty_label=_("Any"),
+        widget=FastSelect,
     )
-    theme = ThemeChoiceField(
-        label=_("Coded with"), required=False, queryset=Theme.objects.none(), empty_label=_("Any")
+    theme = ThemeListChoiceField(
+        label=_("Coded with"),
+        required=False,
+        queryset=Theme.objects.none(),
+        empty_label=_("Any"),
+        widget=FastSelect,
     )
     score_min = forms.DecimalField(
         label=optional_label(_("Your total at least")),
@@ -152,17 +169,24 @@ class ReviewQueueFilterForm(forms.Form):
         decimal_places=2,
     )
     flag = forms.ChoiceField(
-        label=_("Flagged"), required=False, choices=[("", _("Any")), *ReviewFlag.choices]
+        label=_("Flagged"),
+        required=False,
+        choices=[("", _("Any")), *ReviewFlag.choices],
+        widget=FastSelect,
     )
     campaign = forms.ModelChoiceField(
         label=_("Campaign group"),
         required=False,
         queryset=CampaignGroup.objects.none(),
         empty_label=_("Any"),
+        widget=FastSelect,
     )
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False, choices=SORT_CHOICES, widget=FastSelect
+    )
 
-    def __init__(self, *args, call, **kwargs):
+    def __init__(self, *args, call, themes: list[Theme] | None = None, **kwargs):
+        """`themes`: the call's code frame when the page has read it already."""
         super().__init__(*args, **kwargs)
         self.fields["place"].queryset = Place.objects.filter(
             pk__in=call.submissions.filter(place__isnull=False).values("place_id")
@@ -170,7 +194,7 @@ class ReviewQueueFilterForm(forms.Form):
         self.fields["question"].queryset = Question.objects.filter(call=call).order_by(
             "section__position", "position", "pk"
         )
-        self.fields["theme"].queryset = call_themes(call)
+        self.fields["theme"].set_themes(list(call_themes(call)) if themes is None else themes)
         self.fields["campaign"].queryset = CampaignGroup.objects.filter(call=call).order_by("pk")
         self.fields["campaign"].label_from_instance = lambda group: (
             group.label or str(_("Campaign group %(n)s") % {"n": group.pk})

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Upper
+from django.db.models import CharField, F, Func, Q
+from django.db.models.functions import Lower, Trim, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +28,18 @@ from levelup.enums import BusinessSize, OrganisationType
 from levelup.models import Place, TimeStampedModel
 
 from .calls import CallForEvidence, Question
+
+
+class _CollapseSpaces(Func):
+    function = "regexp_replace"
+    template = r"%(function)s(%(expressions)s, '\s+', ' ', 'g')"
+    output_field = CharField()
+
+
+def organisation_key(field="organisation_name"):
+    """An organisation's name as reviewers' conflicts compare it: trimmed, spaces collapsed,
+    lower case (`evidence.selectors.review.conflict_key` is the Python side)."""
+    return Lower(_CollapseSpaces(Trim(field)))
 
 
 class LateSubmissionLink(TimeStampedModel):
@@ -202,6 +214,9 @@ class Submission(TimeStampedModel):
             models.Index(F("call"), Upper("respondent_email"), name="submission_call_email"),
             models.Index(F("call"), Upper("reference"), name="submission_call_reference"),
             models.Index(fields=["call", "review_state"], name="submission_call_review_state"),
+            # A reviewer's declared conflicts, found among the call's responses by the same
+            # expression the queue compares, without reading every response.
+            models.Index(F("call"), organisation_key(), name="submission_call_organisation"),
             # The public evidence index: a call's sent responses whose respondent allowed
             # publication and moderation approved, in reference order; any page is read by
             # number from this index, each row's moderation then checked by its unique key

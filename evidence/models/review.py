@@ -241,11 +241,21 @@ class Review(TimeStampedModel):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     # Optimistic concurrency: a save must name the version it started from.
     version = models.PositiveIntegerField(default=1)
+    # The response's reference number, copied by the database when the review is written
+    # (trigger `evidence_review_number`, migration 0019; numbers never change once sent), so
+    # a reviewer's queue is read in reference order from the index below, not by joining
+    # every review to its response.
+    number = models.PositiveIntegerField(_("reference number"), null=True, editable=False)
 
     class Meta:
         ordering = ["call", "submission", "pk"]
         indexes = [
             models.Index(fields=["reviewer", "call", "state"], name="review_queue"),
+            models.Index(
+                fields=["reviewer", "call", "number", "id"],
+                include=["submission"],
+                name="review_queue_number",
+            ),
             models.Index(fields=["call", "state"], name="review_call_state"),
         ]
         constraints = [

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import CharField, Count, Exists, F, Func, OuterRef, Q, QuerySet
-from django.db.models.functions import Lower, Trim
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Lag, Lead, RowNumber
 from django.http import Http404
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -38,6 +38,7 @@ from evidence.models import (
     Submission,
     ThemeSuggestion,
 )
+from evidence.models.responding import organisation_key
 from evidence.search import ANSWERS_SQL, ATTACHMENTS_SQL
 from levelup.models import User
 
@@ -93,12 +94,6 @@ def conflict_key(name: str) -> str:
     return " ".join(name.split()).lower()
 
 
-class _CollapseSpaces(Func):
-    function = "regexp_replace"
-    template = r"%(function)s(%(expressions)s, '\s+', ' ', 'g')"
-    output_field = CharField()
-
-
 def calls_reviewed_by(*, user: User) -> QuerySet[CallForEvidence]:
     """The calls the person reviews, with how many responses they have and have done."""
     if not user.is_authenticated or not user.reviewer_call_ids:
@@ -131,20 +126,31 @@ def reviews_for_reviewer(
     *, user: User, call: CallForEvidence, rules: ReviewRules | None = None
 ) -> QuerySet[Review]:
     """The person's reviews in the call that they may open now: assigned to them, of sent
-    (not withdrawn) responses, none from an organisation they declared a conflict with."""
+    (not withdrawn) responses, none from an organisation they declared a conflict with.
+
+    Written so that the reviews alone answer it: the responses to leave out (withdrawn, or
+    from a conflicting organisation) are found from their own indexes, and the review's copy
+    of the reference number orders the queue, so a page or a count never joins all of a
+    reviewer's reviews to their responses."""
     if not user.is_authenticated or call.pk not in user.reviewer_call_ids:
         return Review.objects.none()
     rules = rules or review_rules(call=call)
     if not rules.open:
         return Review.objects.none()
-    conflicted = ReviewerConflict.objects.filter(
-        call=call,
-        reviewer=user,
-        name_key=organisation_key(OuterRef("submission__organisation_name")),
+    withdrawn = Submission.objects.filter(call=call, status=SubmissionStatus.WITHDRAWN)
+    conflicted = (
+        Submission.objects.filter(call=call)
+        .annotate(org_key=organisation_key())
+        .filter(
+            org_key__in=ReviewerConflict.objects.filter(call=call, reviewer=user).values("name_key")
+        )
     )
-    return Review.objects.filter(
-        call=call, reviewer=user, submission__status=SubmissionStatus.SUBMITTED
-    ).exclude(Exists(conflicted))
+    # Only sent responses have a number, so a review with one is of a sent response.
+    return (
+        Review.objects.filter(call=call, reviewer=user, number__isnull=False)
+        .exclude(submission__in=withdrawn.values("pk"))
+        .exclude(submission__in=conflicted.values("pk"))
+    )
 
 
 def submissions_for_reviewer(
@@ -156,12 +162,12 @@ def submissions_for_reviewer(
 
 
 SORTS = {
-    "reference": ("submission__number", "pk"),
-    "-reference": ("-submission__number", "-pk"),
-    "state": ("state", "submission__number", "pk"),
-    "-total": (F("total").desc(nulls_last=True), "submission__number", "pk"),
-    "total": (F("total").asc(nulls_last=True), "submission__number", "pk"),
-    "due": (F("due_on").asc(nulls_last=True), "submission__number", "pk"),
+    "reference": ("number", "pk"),
+    "-reference": ("-number", "-pk"),
+    "state": ("state", "number", "pk"),
+    "-total": (F("total").desc(nulls_last=True), "number", "pk"),
+    "total": (F("total").asc(nulls_last=True), "number", "pk"),
+    "due": (F("due_on").asc(nulls_last=True), "number", "pk"),
 }
 
 
@@ -246,7 +252,7 @@ def review_queue(
     if term and sort in ("", "relevance"):
         return reviews.annotate(
             rank=SearchRank(F("submission__search_vector"), search_query(term))
-        ).order_by("-rank", "submission__number", "pk")
+        ).order_by("-rank", "number", "pk")
     return reviews.order_by(*SORTS[sort or "reference"])
 
 
@@ -254,22 +260,40 @@ def queue_neighbours(
     reviews: QuerySet[Review], *, submission_id: int
 ) -> tuple[Submission | None, Submission | None, int, int]:
     """The responses before and after this one in the (filtered, sorted) queue, its place
-    in it and the queue's length: one query of the queue's ids with the references and
-    public ids the links need."""
-    rows = list(
-        reviews.values_list("submission_id", "submission__public_id", "submission__reference")
+    in it and the queue's length, in one query: the queue's rows are numbered in its own
+    order by the database, and only the two neighbours are joined to their responses."""
+    order = list(reviews.query.order_by) or ["number", "pk"]
+    ranked = (
+        reviews.select_related(None)
+        .order_by()
+        .annotate(
+            position=Window(RowNumber(), order_by=order),
+            before_id=Window(Lag("submission_id"), order_by=order),
+            after_id=Window(Lead("submission_id"), order_by=order),
+        )
+        .values("submission_id", "position", "before_id", "after_id")
     )
-    index = next((n for n, row in enumerate(rows) if row[0] == submission_id), None)
-    if index is None:
-        return None, None, 0, len(rows)
+    queue_sql, params = ranked.query.sql_with_params()
+    sql = f"""
+        WITH queue AS MATERIALIZED ({queue_sql})
+        SELECT (SELECT count(*) FROM queue), here.position,
+               before.id, before.public_id, before.reference,
+               after.id, after.public_id, after.reference
+          FROM (SELECT 1) AS one
+          LEFT JOIN queue AS here ON here.submission_id = %s
+          LEFT JOIN evidence_submission AS before ON before.id = here.before_id
+          LEFT JOIN evidence_submission AS after ON after.id = here.after_id
+    """  # noqa: S608 (the queue's SQL is Django's, with its parameters bound)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, submission_id])
+        length, position, *neighbours = cursor.fetchone()
+    if position is None:
+        return None, None, 0, length
 
-    def neighbour(at: int) -> Submission | None:
-        if not 0 <= at < len(rows):
-            return None
-        pk, public_id, reference = rows[at]
-        return Submission(pk=pk, public_id=public_id, reference=reference)
+    def neighbour(pk, public_id, reference) -> Submission | None:
+        return Submission(pk=pk, public_id=public_id, reference=reference) if pk else None
 
-    return neighbour(index - 1), neighbour(index + 1), index + 1, len(rows)
+    return neighbour(*neighbours[:3]), neighbour(*neighbours[3:]), position, length
 
 
 def search_snippets(*, submission_ids: list[int], term: str) -> dict[int, SafeString]:
@@ -362,8 +386,15 @@ def review_page(*, review: Review, rules: ReviewRules) -> ReviewPage:
     attachments = list(
         Attachment.objects.filter(submission=submission).defer("file").order_by("created_at", "pk")
     )
-    criteria = list(Criterion.objects.filter(call=review.call, removed_at__isnull=True))
-    scores = {s.criterion_id: s.value for s in Score.objects.filter(review=review)}
+    # The rubric with this review's score on each criterion, in one read.
+    criteria = list(
+        Criterion.objects.filter(call=review.call, removed_at__isnull=True).annotate(
+            own_score=Subquery(
+                Score.objects.filter(review=review, criterion=OuterRef("pk")).values("value")[:1]
+            )
+        )
+    )
+    scores = {c.pk: c.own_score for c in criteria if c.own_score is not None}
     codings = list(
         Coding.objects.filter(submission=submission)
         .select_related("theme", "coded_by", "removed_by")
@@ -381,11 +412,11 @@ def review_page(*, review: Review, rules: ReviewRules) -> ReviewPage:
         and review.state == ReviewState.REVIEWED
     )
     if show_others:
+        # Shown as "Reviewer 1", "Reviewer 2": their state and total, never who they are.
         others = list(
             Review.objects.filter(submission=submission)
             .exclude(pk=review.pk)
-            .select_related("reviewer")
-            .prefetch_related("scores")
+            .only("state", "total")
             .order_by("pk")
         )
     suggestions = list(
@@ -430,11 +461,6 @@ def campaign_job_latest(*, call: CallForEvidence):
         .order_by("-pk")
         .first()
     )
-
-
-def organisation_key(field="organisation_name"):
-    """The database side of `conflict_key`, for annotating responses."""
-    return Lower(_CollapseSpaces(Trim(field)))
 
 
 def active_phase(*, call: CallForEvidence) -> ReviewPhase | None:

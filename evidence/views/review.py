@@ -48,6 +48,7 @@ from evidence.services.review import (
 from evidence.services.suggestions import suggestion_decide, themes_suggest_start
 from evidence.views.downloads import CONTENT_TYPES
 from levelup.models import Job
+from levelup.pagination import IdsFirstPaginator
 from levelup.views import PrivatePageMixin, error_message_from, form_error_from
 
 from .calls import PAGE_SIZE, CallManageMixin
@@ -77,8 +78,13 @@ class ReviewCallMixin(PrivatePageMixin):
     def rules(self):
         return review_rules(call=self.call)
 
+    @cached_property
+    def themes(self):
+        """The call's code frame, read once for every form on the page."""
+        return list(call_themes(self.call))
+
     def filter_form(self) -> ReviewQueueFilterForm:
-        return ReviewQueueFilterForm(self.request.GET or None, call=self.call)
+        return ReviewQueueFilterForm(self.request.GET or None, call=self.call, themes=self.themes)
 
     def queue_filters(self, form: ReviewQueueFilterForm) -> QueueFilters:
         return QueueFilters(**form.filters())
@@ -102,6 +108,7 @@ class ReviewQueueView(ReviewCallMixin, ListView):
     template_name = "evidence/review/queue.html"
     context_object_name = "reviews"
     paginate_by = PAGE_SIZE
+    paginator_class = IdsFirstPaginator
 
     def get_queryset(self):
         self.form = self.filter_form()
@@ -121,7 +128,7 @@ class ReviewQueueView(ReviewCallMixin, ListView):
         for review in reviews:
             review.snippet = snippets.get(review.submission_id)
             review.flag_labels = [ReviewFlag(flag).label for flag in review.flags]
-        context["themes"] = list(call_themes(self.call)) if reviews else []
+        context["themes"] = self.themes
         context["review_states"] = ReviewState.choices
         context["review_flags"] = ReviewFlag.choices
         return context
@@ -140,11 +147,6 @@ class ReviewResponseView(ReviewCallMixin, TemplateView):
             public_id=self.kwargs["public_id"],
             rules=self.rules,
         )
-
-    @cached_property
-    def themes(self):
-        """The call's code frame, read once for both the review and the excerpt forms."""
-        return list(call_themes(self.call))
 
     def page_url(self, submission=None, anchor: str = "") -> str:
         submission = submission or self.review.submission

@@ -1,11 +1,19 @@
 """What a reviewer may open (assignment, conflicts, phase), and the progress figures."""
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
-from evidence.models import Coding
+from evidence.models import Coding, Review, ReviewerConflict
 from evidence.rules import can_review_submission
-from evidence.selectors.review import reviewer_may_open, submissions_for_reviewer
+from evidence.selectors.review import (
+    QueueFilters,
+    queue_neighbours,
+    review_queue,
+    review_rules,
+    reviewer_may_open,
+    submissions_for_reviewer,
+)
 from evidence.selectors.review_setup import (
     agreement_by_criterion,
     agreement_by_theme,
@@ -137,3 +145,100 @@ def test_reviewer_rows_count_overdue_against_due_date(call, reviewer):
     (row,) = reviewer_rows(call=call)
 
     assert (row.assigned, row.done, row.overdue) == (3, 1, 1)
+
+
+def test_review_number_is_copied_from_its_response_by_the_database(call, reviewer):
+    submission = SubmissionFactory(call=call, submitted=True, number=41)
+    other = SubmissionFactory(call=call, submitted=True, number=42)
+    created = ReviewFactory(call=call, reviewer=reviewer, submission=submission)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO evidence_review (created_at, updated_at, call_id, submission_id, "
+            "reviewer_id, state, notes, flags, version) "
+            "VALUES (now(), now(), %s, %s, %s, 'assigned', '', '{}', 1) RETURNING number",
+            [call.pk, other.pk, reviewer.pk],
+        )
+        (raw_number,) = cursor.fetchone()
+    moved = ReviewFactory(call=call, submission=submission)
+    Review.objects.filter(pk=moved.pk).update(submission=other)
+
+    created.refresh_from_db()
+    moved.refresh_from_db()
+
+    assert created.number == 41
+    assert raw_number == 42
+    assert moved.number == 42
+
+
+def _queue(reviewer, call, **filters):
+    return review_queue(
+        user=reviewer, call=call, rules=review_rules(call=call), filters=QueueFilters(**filters)
+    )
+
+
+def test_queue_neighbours_follow_the_queue_order_in_one_query(
+    call, reviewer, django_assert_num_queries
+):
+    reviews = [
+        ReviewFactory(
+            call=call,
+            reviewer=reviewer,
+            submission=SubmissionFactory(call=call, submitted=True, number=number),
+            state=state,
+        )
+        for number, state in [(3, "in_progress"), (1, "assigned"), (2, "in_progress")]
+    ]
+    by_number = _queue(reviewer, call)
+    by_state = _queue(reviewer, call, sort="state")
+
+    with django_assert_num_queries(1):
+        before, after, position, length = queue_neighbours(
+            by_number, submission_id=reviews[2].submission_id
+        )
+    first = queue_neighbours(by_state, submission_id=reviews[1].submission_id)
+
+    assert (before.reference, after.reference, position, length) == (
+        reviews[1].submission.reference,
+        reviews[0].submission.reference,
+        2,
+        3,
+    )
+    assert (first[0], first[1].reference, first[2], first[3]) == (
+        None,
+        reviews[2].submission.reference,
+        1,
+        3,
+    )
+
+
+def test_queue_neighbours_of_a_response_the_filter_leaves_out(call, reviewer):
+    kept = ReviewFactory(call=call, reviewer=reviewer, state="in_progress")
+    left_out = ReviewFactory(call=call, reviewer=reviewer, state="assigned")
+
+    result = queue_neighbours(
+        _queue(reviewer, call, state="in_progress"), submission_id=left_out.submission_id
+    )
+
+    assert result == (None, None, 0, 1)
+    assert kept.state == "in_progress"
+
+
+def test_queue_leaves_out_withdrawn_and_conflicting_responses_without_a_join(call, reviewer):
+    mine = ReviewFactory(call=call, reviewer=reviewer, submission__organisation_name="Mill Co")
+    ReviewFactory(
+        call=call,
+        reviewer=reviewer,
+        submission__status="withdrawn",
+        submission__withdrawn_at=timezone.now(),
+    )
+    ReviewFactory(call=call, reviewer=reviewer, submission__organisation_name="  ACME   Ltd ")
+    ReviewerConflict.objects.create(
+        call=call, reviewer=reviewer, organisation_name="Acme Ltd", name_key="acme ltd"
+    )
+    queue = _queue(reviewer, call)
+
+    count_sql = str(queue.select_related(None).order_by().values("pk").query)
+
+    assert list(queue) == [mine]
+    assert queue.count() == 1
+    assert 'JOIN "evidence_submission"' not in count_sql

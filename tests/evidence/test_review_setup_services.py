@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import F
 
 from evidence.enums import ReviewState, ScoreAggregate, SubmissionReviewState
 from evidence.models import Coding, Excerpt, Review, ReviewerConflict, ReviewPhase, Theme
@@ -425,6 +426,8 @@ def test_reviews_assign_automatic_balances_and_respects_conflicts(call, secretar
         == call.submissions.filter(review_state=SubmissionReviewState.IN_REVIEW).count()
     )
     assert _actions()[-1] == "evidence.review.assign_automatic"
+    # The reviews written by COPY carry their response's reference number (the trigger).
+    assert not Review.objects.exclude(number=F("submission__number")).exists()
 
 
 def test_reviews_assign_automatic_refuses_silly_numbers(call, secretariat):

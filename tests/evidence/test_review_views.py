@@ -1,14 +1,18 @@
 """The reviewer's pages: queue with search and filters, a response with the review form."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
-from evidence.enums import AttachmentKind, AttachmentStatus, ReviewState
+from evidence.enums import AttachmentKind, AttachmentStatus, OthersScoresVisibility, ReviewState
 from evidence.models import Attachment, Coding, Excerpt, Review
 from evidence.services.search import submission_search_refresh
-from tests.factories import SubmissionFactory
-from tests.factories.review import ReviewFactory
+from levelup.enums import Role
+from tests.factories import RoleGrantFactory, SubmissionFactory
+from tests.factories.review import ReviewFactory, ReviewPhaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,8 +93,8 @@ def test_queue_query_count_is_constant(
     url = queue_url(review_setup["call"])
     client.get(url)
 
-    # session, user, grants, call, phases, places, questions, themes, campaign groups, count,
-    # page, and the themes again for the bulk form
+    # session, user, grants, call, phases, the code frame (read once for the filters and the
+    # bulk form), places, questions, campaign groups, count, the page's ids, the page's rows
     with django_assert_num_queries(12):
         client.get(url)
 
@@ -142,11 +146,40 @@ def test_response_page_query_count(client, review_setup, reviewer, django_assert
     url = response_url(review_setup["call"], review_setup["submissions"][0])
     client.get(url)
 
-    # The code frame is read once for both forms, the neighbours with the queue's ids.
-    with django_assert_num_queries(15):
+    # The code frame is read once for both forms, the rubric with this review's scores, the
+    # neighbours with their place in the queue in one query.
+    with django_assert_num_queries(14):
         response = client.get(url)
 
     assert response.context["queue_length"] == rows
+
+
+@pytest.mark.parametrize("others", [1, 3])
+def test_response_page_query_count_with_other_reviewers_totals(
+    client, review_setup, reviewer, django_assert_num_queries, others
+):
+    call, submission = review_setup["call"], review_setup["submissions"][0]
+    ReviewPhaseFactory(call=call, is_active=True, others_scores=OthersScoresVisibility.ALWAYS)
+    for n in range(others):
+        ReviewFactory(
+            submission=submission,
+            reviewer=RoleGrantFactory(role=Role.REVIEWER, target=call).user,
+            state=ReviewState.REVIEWED,
+            reviewed_at=timezone.now(),
+            total=Decimal("2.50") + n,
+        )
+    client.force_login(reviewer)
+    url = response_url(call, submission)
+    client.get(url)
+
+    # The same as without them, and one query for the other reviews' states and totals.
+    with django_assert_num_queries(15):
+        response = client.get(url)
+
+    assert [other.total for other in response.context["page"].others] == [
+        Decimal("2.50") + n for n in range(others)
+    ]
+    assert "Reviewer 1 (Reviewed)" in response.content.decode()
 
 
 def review_post(setup, *, version=1, action="save", **extra) -> dict:
