@@ -118,6 +118,7 @@ def main() -> None:
     )
     theme = Theme.objects.filter(call=call).first()
     pages = [
+        ("my reviews (calls, with counts)", reverse("evidence:my-reviews"), "≤ 50"),
         ("queue, page 1", queue, "≤ 50"),
         (f"queue, last page ({last_page})", f"{queue}?page={last_page}", "≤ 50"),
         ("queue, theme filter", f"{queue}?theme={theme.pk}", "≤ 50"),

@@ -43,6 +43,24 @@ class ThemeMultipleChoiceField(forms.ModelMultipleChoiceField):
         return theme_label(obj)
 
 
+class PlainQueryChoiceIterator(forms.models.ModelChoiceIterator):
+    """Choices read with one plain query, kept on the field's queryset for the form's life.
+
+    Django's iterator reads choices through a server-side cursor (a DECLARE, a FETCH and a
+    CLOSE, each a round trip to the database) every time they are listed; a filter's short
+    lists of places or questions are cheaper read at once."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class PlainQueryChoiceField(forms.ModelChoiceField):
+    iterator = PlainQueryChoiceIterator
+
+
 class ThemeListIterator(forms.models.ModelChoiceIterator):
     """The choices of a theme field from a list already read: no query of its own."""
 
@@ -133,14 +151,14 @@ class ReviewQueueFilterForm(forms.Form):
         choices=[("", _("Any")), *OrganisationType.choices],
         widget=FastSelect,
     )
-    place = forms.ModelChoiceField(
+    place = PlainQueryChoiceField(
         label=_("Place"),
         required=False,
         queryset=Place.objects.none(),
         empty_label=_("Any"),
         widget=FastSelect,
     )
-    question = forms.ModelChoiceField(
+    question = PlainQueryChoiceField(
         label=_("Answered the question"),
         required=False,
         queryset=Question.objects.none(),
@@ -174,7 +192,7 @@ class ReviewQueueFilterForm(forms.Form):
         choices=[("", _("Any")), *ReviewFlag.choices],
         widget=FastSelect,
     )
-    campaign = forms.ModelChoiceField(
+    campaign = PlainQueryChoiceField(
         label=_("Campaign group"),
         required=False,
         queryset=CampaignGroup.objects.none(),
@@ -291,7 +309,7 @@ class ReviewForm(forms.Form):
 class ExcerptForm(forms.Form):
     """Quote a span of one answer or file: the selection's offsets, or the pasted words."""
 
-    source = forms.ChoiceField(label=_("From"))
+    source = forms.ChoiceField(label=_("From"), widget=FastSelect)
     start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     quote = forms.CharField(
@@ -305,6 +323,7 @@ class ExcerptForm(forms.Form):
         required=False,
         queryset=Theme.objects.none(),
         empty_label=_("None"),
+        widget=FastSelect,
     )
     note = forms.CharField(label=optional_label(_("Note")), required=False, max_length=2000)
 

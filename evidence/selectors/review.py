@@ -12,8 +12,17 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import Lag, Lead, RowNumber
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Coalesce, Lag, Lead, RowNumber
 from django.http import Http404
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -95,29 +104,31 @@ def conflict_key(name: str) -> str:
 
 
 def calls_reviewed_by(*, user: User) -> QuerySet[CallForEvidence]:
-    """The calls the person reviews, with how many responses they have and have done."""
+    """The calls the person reviews, with how many responses they have and have done.
+
+    Each count reads the person's own reviews of the call from their index, checking each
+    review's response by its key, not every review of the call joined to its response."""
     if not user.is_authenticated or not user.reviewer_call_ids:
         return CallForEvidence.objects.none()
+
+    def count(**only) -> Coalesce:
+        withdrawn = Submission.objects.filter(
+            pk=OuterRef("submission_id"), status=SubmissionStatus.WITHDRAWN
+        )
+        reviews = (
+            Review.objects.filter(call=OuterRef("pk"), reviewer=user, number__isnull=False, **only)
+            .exclude(Exists(withdrawn))
+            .order_by()
+            .values("call")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(reviews, output_field=IntegerField()), 0)
+
     return (
         CallForEvidence.objects.filter(pk__in=user.reviewer_call_ids)
         .select_related("body")
-        .annotate(
-            assigned_count=Count(
-                "reviews",
-                filter=Q(
-                    reviews__reviewer=user,
-                    reviews__submission__status=SubmissionStatus.SUBMITTED,
-                ),
-            ),
-            done_count=Count(
-                "reviews",
-                filter=Q(
-                    reviews__reviewer=user,
-                    reviews__state=ReviewState.REVIEWED,
-                    reviews__submission__status=SubmissionStatus.SUBMITTED,
-                ),
-            ),
-        )
+        .annotate(assigned_count=count(), done_count=count(state=ReviewState.REVIEWED))
         .order_by("-closes_at", "title")
     )
 

@@ -11,7 +11,7 @@ from evidence.enums import AttachmentKind, AttachmentStatus, OthersScoresVisibil
 from evidence.models import Attachment, Coding, Excerpt, Review
 from evidence.services.search import submission_search_refresh
 from levelup.enums import Role
-from tests.factories import RoleGrantFactory, SubmissionFactory
+from tests.factories import CallForEvidenceFactory, RoleGrantFactory, SubmissionFactory
 from tests.factories.review import ReviewFactory, ReviewPhaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +34,38 @@ def test_my_reviews_lists_calls_with_progress(client, review_setup, reviewer):
 
     assert [c.title for c in response.context["calls"]] == [review_setup["call"].title]
     assert "0 of 3 responses reviewed" in response.content.decode()
+
+
+@pytest.mark.parametrize("calls", [1, 3])
+def test_my_reviews_counts_in_constant_queries(
+    client, call, reviewer, django_assert_num_queries, calls
+):
+    others = [CallForEvidenceFactory(open=True) for _ in range(calls - 1)]
+    for other in others:
+        RoleGrantFactory(user=reviewer, role=Role.REVIEWER, target=other)
+    for each in [call, *others]:
+        ReviewFactory.create_batch(2, call=each, reviewer=reviewer)
+        ReviewFactory(
+            call=each, reviewer=reviewer, state=ReviewState.REVIEWED, reviewed_at=timezone.now()
+        )
+        ReviewFactory(
+            call=each,
+            reviewer=reviewer,
+            submission__status="withdrawn",
+            submission__withdrawn_at=timezone.now(),
+        )
+        ReviewFactory(call=each)  # someone else's review is not counted
+    client.force_login(reviewer)
+    url = reverse("evidence:my-reviews")
+    client.get(url)
+
+    # session, user, grants, the calls with both counts
+    with django_assert_num_queries(4):
+        response = client.get(url)
+
+    counts = [(c.assigned_count, c.done_count) for c in response.context["calls"]]
+    assert counts == [(3, 1)] * calls
+    assert response.content.decode().count("1 of 3 responses reviewed") == calls
 
 
 def test_queue_lists_only_assigned_responses(client, review_setup, reviewer):
