@@ -268,12 +268,24 @@ def review_queue(
 
 
 def queue_neighbours(
-    reviews: QuerySet[Review], *, submission_id: int
+    reviews: QuerySet[Review], *, review: Review
 ) -> tuple[Submission | None, Submission | None, int, int]:
-    """The responses before and after this one in the (filtered, sorted) queue, its place
-    in it and the queue's length, in one query: the queue's rows are numbered in its own
-    order by the database, and only the two neighbours are joined to their responses."""
+    """The responses before and after this review's in the (filtered, sorted) queue, its
+    place in it and the queue's length, in one query: the database numbers the queue's rows
+    in its own order (read from the reviewer's index, not joined to the responses), and only
+    the two neighbours are joined to their responses.
+
+    (Reading the neighbours by key instead, for the reference order, was tried: nine
+    subqueries cost more to plan than the numbering costs to run; docs/benchmarks.md.)"""
     order = list(reviews.query.order_by) or ["number", "pk"]
+    return _neighbours_by_row_number(reviews, order=order, review=review)
+
+
+def _neighbour(pk, public_id, reference) -> Submission | None:
+    return Submission(pk=pk, public_id=public_id, reference=reference) if pk else None
+
+
+def _neighbours_by_row_number(reviews: QuerySet[Review], *, order: list, review: Review):
     ranked = (
         reviews.select_related(None)
         .order_by()
@@ -296,15 +308,11 @@ def queue_neighbours(
           LEFT JOIN evidence_submission AS after ON after.id = here.after_id
     """  # noqa: S608 (the queue's SQL is Django's, with its parameters bound)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, submission_id])
+        cursor.execute(sql, [*params, review.submission_id])
         length, position, *neighbours = cursor.fetchone()
     if position is None:
         return None, None, 0, length
-
-    def neighbour(pk, public_id, reference) -> Submission | None:
-        return Submission(pk=pk, public_id=public_id, reference=reference) if pk else None
-
-    return neighbour(*neighbours[:3]), neighbour(*neighbours[3:]), position, length
+    return _neighbour(*neighbours[:3]), _neighbour(*neighbours[3:]), position, length
 
 
 def search_snippets(*, submission_ids: list[int], term: str) -> dict[int, SafeString]:
@@ -362,6 +370,7 @@ def review_for_reviewer(
         reviews_for_reviewer(user=user, call=call, rules=rules)
         .select_related("submission__place", "submission__campaign_group")
         .filter(submission__public_id=public_id)
+        .order_by("pk")  # at most one row; not the model's ordering, which joins the call
         .first()
     )
     if review is None:

@@ -183,9 +183,7 @@ class ReviewResponseView(ReviewCallMixin, TemplateView):
         queue = review_queue(
             user=self.request.user, call=self.call, rules=self.rules, filters=filters
         )
-        previous, following, position, length = queue_neighbours(
-            queue, submission_id=review.submission_id
-        )
+        previous, following, position, length = queue_neighbours(queue, review=review)
         context.update(
             review=review,
             submission=review.submission,
@@ -268,9 +266,7 @@ class ReviewResponseView(ReviewCallMixin, TemplateView):
                 rules=self.rules,
                 filters=self.queue_filters(self.filter_form()),
             )
-            _previous, following, _position, _length = queue_neighbours(
-                queue, submission_id=review.submission_id
-            )
+            _previous, following, _position, _length = queue_neighbours(queue, review=review)
             if following is not None:
                 return redirect(self.page_url(following))
         return redirect(self.page_url())

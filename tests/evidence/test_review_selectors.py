@@ -176,51 +176,53 @@ def _queue(reviewer, call, **filters):
     )
 
 
+@pytest.mark.parametrize("sort", ["", "-reference", "state"])
 def test_queue_neighbours_follow_the_queue_order_in_one_query(
-    call, reviewer, django_assert_num_queries
+    call, reviewer, django_assert_num_queries, sort
 ):
-    reviews = [
+    for number, state in [(3, "assigned"), (1, "reviewed"), (2, "in_progress"), (4, "in_progress")]:
         ReviewFactory(
             call=call,
             reviewer=reviewer,
             submission=SubmissionFactory(call=call, submitted=True, number=number),
             state=state,
+            reviewed_at=timezone.now() if state == "reviewed" else None,
         )
-        for number, state in [(3, "in_progress"), (1, "assigned"), (2, "in_progress")]
-    ]
-    by_number = _queue(reviewer, call)
-    by_state = _queue(reviewer, call, sort="state")
+    queue = _queue(reviewer, call, sort=sort)
+    ordered = list(queue)  # as the database loads them, with their numbers
 
     with django_assert_num_queries(1):
-        before, after, position, length = queue_neighbours(
-            by_number, submission_id=reviews[2].submission_id
-        )
-    first = queue_neighbours(by_state, submission_id=reviews[1].submission_id)
+        first = queue_neighbours(queue, review=ordered[0])
+    middle = queue_neighbours(queue, review=ordered[2])
+    last = queue_neighbours(queue, review=ordered[3])
 
-    assert (before.reference, after.reference, position, length) == (
-        reviews[1].submission.reference,
-        reviews[0].submission.reference,
-        2,
-        3,
+    references = [r.submission.reference for r in ordered]
+    assert (first[0], first[1].reference, first[2:]) == (None, references[1], (1, 4))
+    assert (middle[0].reference, middle[1].reference, middle[2:]) == (
+        references[1],
+        references[3],
+        (3, 4),
     )
-    assert (first[0], first[1].reference, first[2], first[3]) == (
-        None,
-        reviews[2].submission.reference,
-        1,
-        3,
-    )
+    assert (last[0].reference, last[1], last[2:]) == (references[2], None, (4, 4))
+    expected_order = {
+        "": [1, 2, 3, 4],
+        "-reference": [4, 3, 2, 1],
+        "state": [3, 2, 4, 1],  # not started, in progress (by number), reviewed
+    }[sort]
+    assert [r.submission.number for r in ordered] == expected_order
 
 
-def test_queue_neighbours_of_a_response_the_filter_leaves_out(call, reviewer):
-    kept = ReviewFactory(call=call, reviewer=reviewer, state="in_progress")
+@pytest.mark.parametrize("sort", ["", "state"])
+def test_queue_neighbours_of_a_response_the_filter_leaves_out(call, reviewer, sort):
+    ReviewFactory(call=call, reviewer=reviewer, state="in_progress")
     left_out = ReviewFactory(call=call, reviewer=reviewer, state="assigned")
+    left_out.refresh_from_db()
 
     result = queue_neighbours(
-        _queue(reviewer, call, state="in_progress"), submission_id=left_out.submission_id
+        _queue(reviewer, call, state="in_progress", sort=sort), review=left_out
     )
 
     assert result == (None, None, 0, 1)
-    assert kept.state == "in_progress"
 
 
 def test_queue_leaves_out_withdrawn_and_conflicting_responses_without_a_join(call, reviewer):
