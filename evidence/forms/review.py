@@ -122,6 +122,25 @@ def call_themes(call):
     )
 
 
+def any_of(label, choices) -> forms.ChoiceField:
+    """An optional filter over fixed choices, "Any" first."""
+    return forms.ChoiceField(
+        label=label, required=False, choices=[("", _("Any")), *choices], widget=FastSelect
+    )
+
+
+def any_of_model(field_class, label, model) -> forms.ModelChoiceField:
+    """An optional filter over rows of `model` that the form's `__init__` chooses, "Any"
+    first."""
+    return field_class(
+        label=label,
+        required=False,
+        queryset=model.objects.none(),
+        empty_label=_("Any"),
+        widget=FastSelect,
+    )
+
+
 class ReviewQueueFilterForm(forms.Form):
     """Search and filters over a reviewer's queue (a GET form; everything optional)."""
 
@@ -133,45 +152,12 @@ class ReviewQueueFilterForm(forms.Form):
             'Words from answers or attached files. Use "quotes" for a phrase, -word to leave out.'
         ),
     )
-    state = forms.ChoiceField(
-        label=_("Your review"),
-        required=False,
-        choices=[("", _("Any")), *ReviewState.choices],
-        widget=FastSelect,
-    )
-    responding_as = forms.ChoiceField(
-        label=_("Responding as"),
-        required=False,
-        choices=[("", _("Any")), *RespondingAs.choices],
-        widget=FastSelect,
-    )
-    organisation_type = forms.ChoiceField(
-        label=_("Organisation type"),
-        required=False,
-        choices=[("", _("Any")), *OrganisationType.choices],
-        widget=FastSelect,
-    )
-    place = PlainQueryChoiceField(
-        label=_("Place"),
-        required=False,
-        queryset=Place.objects.none(),
-        empty_label=_("Any"),
-        widget=FastSelect,
-    )
-    question = PlainQueryChoiceField(
-        label=_("Answered the question"),
-        required=False,
-        queryset=Question.objects.none(),
-        empty_label=_("Any"),
-        widget=FastSelect,
-    )
-    theme = ThemeListChoiceField(
-        label=_("Coded with"),
-        required=False,
-        queryset=Theme.objects.none(),
-        empty_label=_("Any"),
-        widget=FastSelect,
-    )
+    state = any_of(_("Your review"), ReviewState.choices)
+    responding_as = any_of(_("Responding as"), RespondingAs.choices)
+    organisation_type = any_of(_("Organisation type"), OrganisationType.choices)
+    place = any_of_model(PlainQueryChoiceField, _("Place"), Place)
+    question = any_of_model(PlainQueryChoiceField, _("Answered the question"), Question)
+    theme = any_of_model(ThemeListChoiceField, _("Coded with"), Theme)
     score_min = forms.DecimalField(
         label=optional_label(_("Your total at least")),
         required=False,
@@ -186,19 +172,8 @@ class ReviewQueueFilterForm(forms.Form):
         max_value=5,
         decimal_places=2,
     )
-    flag = forms.ChoiceField(
-        label=_("Flagged"),
-        required=False,
-        choices=[("", _("Any")), *ReviewFlag.choices],
-        widget=FastSelect,
-    )
-    campaign = PlainQueryChoiceField(
-        label=_("Campaign group"),
-        required=False,
-        queryset=CampaignGroup.objects.none(),
-        empty_label=_("Any"),
-        widget=FastSelect,
-    )
+    flag = any_of(_("Flagged"), ReviewFlag.choices)
+    campaign = any_of_model(PlainQueryChoiceField, _("Campaign group"), CampaignGroup)
     sort = forms.ChoiceField(
         label=_("Sort by"), required=False, choices=SORT_CHOICES, widget=FastSelect
     )

@@ -78,11 +78,8 @@ def _choice_group(field: BoundField) -> SafeString:
             for option in field.subwidgets
         ),
     )
-    described = " ".join(
-        f"{field.auto_id}_{part}"
-        for part, present in (("helptext", field.help_text), ("error", field.errors))
-        if present
-    )
+    # Django puts these ids on the widget; for a group they belong on the fieldset.
+    described = field.aria_describedby
     return format_html(
         '<div id="div_{}" class="mb-3"><fieldset{}><legend class="form-label{} fs-6">{}'
         "</legend><div>{}</div>{}{}</fieldset></div>",
